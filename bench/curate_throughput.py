@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from galaxy_distill.curate import GZOO2_CLASSES, CurateConfig, curate, make_gz2_row, read_many, select_candidates
+from galaxy_distill.catalogs import GZOO2_CLASSES, CurateConfig, make_gz2_row, select_candidates
+from galaxy_distill.curate import curate, read_many
 
 
 def write_cutouts(folder: Path, ids, size: int = 424, seed: int = 0):
