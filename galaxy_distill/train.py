@@ -183,7 +183,8 @@ def train_classifier(model:nn.Module,          # Classifier to train in place
     history = {'epoch': [], 'lr': [], 'train_loss': [], 'train_acc': [],
                'eval_epoch': [], 'eval_acc': [], 'eval_balanced_acc': [], 'eval': None, 'seconds': 0.}
     started = time.perf_counter()
-    for epoch in progress(range(start_epoch, cfg.epochs), total=cfg.epochs - start_epoch, show=show_progress):
+    for epoch in progress(range(start_epoch, cfg.epochs), total=cfg.epochs - start_epoch,
+                          show=None if show_progress else False):   # True still honours GD_PROGRESS=0
         lr = cfg.lr_at(epoch)
         for group in optimizer.param_groups: group['lr'] = lr
         generator = make_generator(derive_seed(seed, 'epoch', epoch))
@@ -239,8 +240,8 @@ def train_run(data:str|Path,        # Dataset folder (`save_dataset` layout)
 
 # %% ../nbs/06_train.ipynb #a44463a4
 @call_parse
-def gd_train(data:str,                # Dataset folder written by gd_simulate / gd_curate
-             out:str,                 # Run folder to write
+def gd_train(data:str=None,           # Dataset folder written by gd_simulate / gd_curate (required)
+             out:str=None,            # Run folder to write (required)
              model:str='convnet',     # Registered model: convnet or resnet18
              depth:int=3,             # ConvNet depth D
              width:int=128,           # ConvNet width (filters per conv)
@@ -255,6 +256,7 @@ def gd_train(data:str,                # Dataset folder written by gd_simulate / 
              seed:int=0,              # Seed of initialisation, shuffles and augmentation
              device:str='auto'):      # cpu, cuda or auto
     "Train one classifier on a dataset folder; writes summary.json (test_acc, balanced_acc, per_class_recall, confusion) and confusion.png."
+    require(data is not None and out is not None, "Both --data and --out are required", ConfigError, data=data, out=out)
     kwargs = {'depth': depth, 'width': width, 'norm': norm} if model == 'convnet' else \
              ({'norm': norm} if model == 'resnet18' and norm in ('batch', 'instance') else {})
     cfg = TrainConfig(epochs=epochs, lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
