@@ -186,3 +186,4 @@ def _call(self:Augment,
     return _apply(self, x, params)
 
 Augment.__call__ = _call
+Augment.aug = _call   # the same, under the name the matching loop uses: `aug.aug(x, params)`
