@@ -4,7 +4,7 @@ paper's preprocessing (128², 10 train rotations), plus the end-to-end `curate` 
 
     python bench/curate_throughput.py [--images 270] [--rows 20000]
 """
-import argparse, shutil, sys, tempfile
+import argparse, os, shutil, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -88,9 +88,13 @@ def main():
               + ', '.join(f"{w} worker(s) {v['seconds']} s ({v['images_per_s']} images/s)" for w, v in end_to_end.items())
               + f"; outputs byte-identical across worker counts: {same}.",
               "", f"Selection on a {args.rows}-row Hart16-style catalogue (read + filters + scores + ranking): {t_sel.seconds:.2f} s. "
-              f"Peak RSS {peak_rss_mb():.0f} MiB.",
-              "", "On 2 shared cores, threads and processes both use the second core; PIL's JPEG decoder and torch's "
-              "resize/rotate release the GIL, so threads need no pickling and are the default (`--workers`, `pool='process'`)."]
+              f"Peak RSS {peak_rss_mb():.0f} MiB. Load average at the end (2 cores shared with other jobs): "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+              "", "PIL's JPEG decoder and torch's resize/rotate release the GIL, so thread readers can use a second core without "
+              "pickling; they are the default (`--workers`; `pool='process'` is available). A second reader only helps when a "
+              "second core is free: with a load average above the core count (other jobs on the shared machine) the "
+              "speed-ups above shrink towards ×1. Torch runs single-threaded inside the readers (with 2 intra-op threads "
+              "the serial reader was ~40× slower on the busy machine)."]
         record('curate_throughput', 'Galaxy Zoo curation throughput (424² JPEG inputs)', '\n'.join(md),
                {'reading': results, 'end_to_end': end_to_end, 'identical_outputs': same,
                 'selection_seconds': round(t_sel.seconds, 2), 'catalogue_rows': args.rows, 'images': len(paths)})
