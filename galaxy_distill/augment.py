@@ -100,37 +100,28 @@ Augment.sample = _sample
 
 # %% ../nbs/05_augment.ipynb #3b1f88f1
 def _colour(x, params):
+    "Brightness b, saturation s, contrast c in one pass: c·s·x + c(1−s)·band_mean + (1−c)·image_mean + b."
     b, s, c = (params[k].to(x.dtype)[:, None, None, None] for k in ('brightness', 'saturation', 'contrast'))
-    x = x + b
-    band_mean = x.mean(dim=1, keepdim=True)
-    x = (x - band_mean) * s + band_mean
-    image_mean = x.mean(dim=(1, 2, 3), keepdim=True)
-    return (x - image_mean) * c + image_mean
+    band_mean = x.mean(dim=1, keepdim=True)              # per-pixel mean over bands (unchanged by saturation)
+    image_mean = band_mean.mean(dim=(2, 3), keepdim=True)
+    return torch.addcmul((1 - c) * image_mean + b, c * s, x) + (c * (1 - s)) * band_mean
 
 def _affine(params, operations, n, h, w, device, dtype):
     "Per-image 2×3 `grid_sample` matrices (normalised coordinates) of the geometric `operations`."
-    m = torch.eye(3, device=device, dtype=dtype).repeat(n, 1, 1)
-    def compose(a): return m @ a                       # first-applied operation leftmost
-    if 'crop' in operations:
-        t = torch.eye(3, device=device, dtype=dtype).repeat(n, 1, 1)
-        t[:, 0, 2], t[:, 1, 2] = -params['shift'][:, 1].to(dtype), -params['shift'][:, 0].to(dtype)
-        m = compose(t)
-    if 'flip' in operations:
-        f = torch.eye(3, device=device, dtype=dtype).repeat(n, 1, 1)
-        f[:, 0, 0] = 1 - 2 * params['flip'].to(dtype)
-        m = compose(f)
-    if 'scale' in operations:
-        s = torch.eye(3, device=device, dtype=dtype).repeat(n, 1, 1)
-        s[:, 0, 0], s[:, 1, 1] = params['scale'][:, 1].to(dtype), params['scale'][:, 0].to(dtype)
-        m = compose(s)
+    # M = Crop · Flip · Scale · Rotate (first-applied leftmost): linear part A = diag(f·sx, sy)·R(angle),
+    # translation t = −shift; then S⁻¹ M S with S = diag((w−1)/2, (h−1)/2) converts pixels to grid units.
+    one, zero = torch.ones(n, device=device, dtype=dtype), torch.zeros(n, device=device, dtype=dtype)
+    f = 1 - 2 * params['flip'].to(dtype) if 'flip' in operations else one
+    sy, sx = (params['scale'][:, 0].to(dtype), params['scale'][:, 1].to(dtype)) if 'scale' in operations else (one, one)
     if 'rotate' in operations:
         a = params['angle'].to(dtype)
-        r = torch.eye(3, device=device, dtype=dtype).repeat(n, 1, 1)
-        r[:, 0, 0], r[:, 0, 1], r[:, 1, 0], r[:, 1, 1] = a.cos(), a.sin(), -a.sin(), a.cos()
-        m = compose(r)
-    half = torch.tensor([(w - 1) / 2, (h - 1) / 2, 1.], device=device, dtype=dtype)
-    m = m * half[None, None, :] / half[None, :, None]  # S⁻¹ M S with S = diag((w−1)/2, (h−1)/2, 1)
-    return m[:, :2]
+        cos, sin = a.cos(), a.sin()
+    else: cos, sin = one, zero
+    ty, tx = (-params['shift'][:, 0].to(dtype), -params['shift'][:, 1].to(dtype)) if 'crop' in operations else (zero, zero)
+    hx, hy = (w - 1) / 2, (h - 1) / 2
+    row0 = torch.stack([f * sx * cos, f * sx * sin * hy / hx, tx / hx], 1)
+    row1 = torch.stack([-sy * sin * hx / hy, sy * cos, ty / hy], 1)
+    return torch.stack([row0, row1], 1)
 
 def _cutout_mask(params, ratio, n, h, w, device, dtype):
     "1 outside, 0 inside a square of side `ratio`×size centred on `params['cutout']`."
