@@ -36,6 +36,9 @@ def get_dataset(a):
     if a.data: return load_dataset(a.data), str(a.data)
     cache = Path(__file__).parent/'.cache'/f'sim_{a.size}_{a.per_class}_{a.test_per_class}'
     if (cache/'summary.json').exists(): return load_dataset(cache), str(cache)
+    if a.fallback_blobs:   # stand-in while no simulator is available: separable blobs of test_utils
+        from galaxy_distill.test_utils import tiny_dataset
+        return tiny_dataset(n_classes=9, per_class=a.per_class, test_per_class=a.test_per_class, size=a.size, seed=a.seed), 'test_utils.tiny_dataset (blobs)'
     from galaxy_distill import simulate   # noqa: F401  (raises ImportError when the simulator has not landed)
     fn = getattr(simulate, 'simulate_dataset', None) or getattr(simulate, 'make_dataset')
     ds = fn(per_class=a.per_class, test_per_class=a.test_per_class, image_size=a.size, seed=a.seed)
@@ -170,7 +173,8 @@ def main():
     p.add_argument('--snap_eval', type=int, default=2); p.add_argument('--eval_epochs', type=int, default=300)
     p.add_argument('--full_epochs', type=int, default=30); p.add_argument('--real_lr', type=float, default=0.01)
     p.add_argument('--eval_augment', default='none'); p.add_argument('--target', type=float, default=0.7)
-    p.add_argument('--seed', type=int, default=0); p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--fallback_blobs', action='store_true', help='use test_utils blobs instead of simulated galaxies')
+    p.add_argument('--seed', type=int, default=0); p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     os.environ.setdefault('GD_PROGRESS', '0')
