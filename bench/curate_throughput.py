@@ -2,7 +2,7 @@
 (baseline, in-process) vs 2 thread readers vs 2 process readers, for the CPU default (32², no rotation) and the
 paper's preprocessing (128², 10 train rotations), plus the end-to-end `curate` run and the catalogue selection time.
 
-    python bench/curate_throughput.py [--images 270] [--rows 20000]
+    python bench/curate_throughput.py [--images 270] [--rows 20000] [--repeat 2]
 """
 import argparse, os, shutil, sys, tempfile
 from pathlib import Path
@@ -37,6 +37,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--images', type=int, default=270, help='synthetic cutouts (a multiple of 9)')
     p.add_argument('--rows', type=int, default=20000, help='rows of the synthetic Hart16-style catalogue for the selection timing')
+    p.add_argument('--repeat', type=int, default=2, help='timings per setting (the best is kept)')
     args = p.parse_args()
     per = args.images // 9
     tmp = Path(tempfile.mkdtemp(prefix='curate_bench_'))
@@ -55,8 +56,12 @@ def main():
         for label, kw in settings:
             n = len(paths) if len(kw['angles']) == 1 else max(9, len(paths) // 3)
             for name, workers, pool in (('1 reader (baseline)', 1, 'thread'), ('2 threads', 2, 'thread'), ('2 processes', 2, 'process')):
-                with Timer() as t: out = read_many(paths[:n], workers=workers, pool=pool, show=False, **kw)
+                best = float('inf')
+                for _ in range(args.repeat):   # best of `repeat`: the cores are shared, the minimum is the least disturbed
+                    with Timer() as t: out = read_many(paths[:n], workers=workers, pool=pool, show=False, **kw)
+                    best = min(best, t.seconds)
                 assert all(not isinstance(o, str) for o in out)
+                t.seconds = best
                 ips = n / t.seconds
                 results[f'{label} | {name}'] = {'images': n, 'seconds': round(t.seconds, 3), 'images_per_s': round(ips, 1)}
                 table.append(f"| {label} | {name} | {n} | {t.seconds:.2f} | {ips:.1f} |")
@@ -82,7 +87,7 @@ def main():
 
         md = [f"Synthetic {len(paths)} RGB 424² JPEGs (quality 90), centre crop of the middle half, antialiased resize "
               f"(writing them took {t_write.seconds:.1f} s). Image reading = decode + (rotate) + crop + resize, results placed by index.",
-              "", "| preprocessing | readers | images | s | images/s |", "|---|---|---|---|---|", *table, "",
+              "", f"| preprocessing | readers | images | s (best of {args.repeat}) | images/s |", "|---|---|---|---|---|", *table, "",
               "Speed-ups over 1 reader: " + ', '.join(f"{k}: ×{v['speedup']}" for k, v in results.items() if 'speedup' in v) + ".",
               "", f"End-to-end `curate` (selection, reading, split, card, save; 32², {len(paths)} images): "
               + ', '.join(f"{w} worker(s) {v['seconds']} s ({v['images_per_s']} images/s)" for w, v in end_to_end.items())
