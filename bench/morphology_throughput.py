@@ -1,0 +1,70 @@
+"""Morphology throughput: our vectorised `morphology.measure` vs `statmorph` (one galaxy at a time), images/s.
+
+Measured on prototype-like sets (IPC 1/10 of nine 32² classes, un-normalised float images) and on a real set
+(simulated galaxies if `galaxy_distill.simulate` is importable, else analytic Gaussians with noise), side by side
+in one run. statmorph is timed on a subsample (`--statmorph_n`) because it is slow; agreement of the shared
+metrics is reported as the median absolute difference.
+
+    python bench/morphology_throughput.py                # default: ~1-2 min on 2 shared cores
+    python bench/morphology_throughput.py --real_n 4500 --statmorph_n 100 --size 64
+"""
+import argparse, os, sys, time
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import record, Timer, peak_rss_mb, machine
+import numpy as np, torch
+os.environ.setdefault('GD_PROGRESS', '0')
+from galaxy_distill.morphology import measure, statmorph_measure, gaussian_image, STATMORPH_COLUMNS
+
+p = argparse.ArgumentParser()
+p.add_argument('--real_n', type=int, default=900, help='real images measured by ours')
+p.add_argument('--statmorph_n', type=int, default=20, help='images measured by statmorph per set')
+p.add_argument('--size', type=int, default=32)
+p.add_argument('--seed', type=int, default=0)
+a = p.parse_args()
+g = torch.Generator().manual_seed(a.seed)
+
+def real_set(n):
+    try:
+        from galaxy_distill.simulate import simulate_dataset
+        per = max(1, min(n // 9, 60))
+        ds = simulate_dataset(n_per_class=per, test_per_class=1, size=a.size, seed=a.seed, workers=1, show=False)
+        x = ds.train.float_images()
+        reps = -(-n // len(x))
+        return x.repeat(reps, 1, 1, 1)[:n], f'simulated galaxies ({len(ds.train)} rendered, repeated to {n})'
+    except Exception as e:
+        imgs = [gaussian_image(a.size, float(2 + 3 * torch.rand(1, generator=g)), float(0.3 + 0.7 * torch.rand(1, generator=g)),
+                               float(180 * torch.rand(1, generator=g))) for _ in range(n)]
+        x = torch.stack(imgs)[:, None].repeat(1, 3, 1, 1) + 0.02 * torch.randn(n, 3, a.size, a.size, generator=g)
+        return x, f'analytic Gaussians with noise (simulate unavailable: {type(e).__name__})'
+
+real, real_desc = real_set(a.real_n)
+sets = {'prototypes IPC 1 (9)': real[:9] + 0.3 * torch.randn(9, *real.shape[1:], generator=g),
+        'prototypes IPC 10 (90)': real[:90] + 0.3 * torch.randn(90, *real.shape[1:], generator=g),
+        f'real set ({len(real)})': real}
+torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+rows, data = [], {'real_source': real_desc, 'size': a.size, 'sets': {}}
+for name, x in sets.items():
+    measure(x[:4])                       # warm-up
+    with Timer() as t: ours = measure(x)
+    k = min(a.statmorph_n, len(x))
+    with Timer() as ts: sm = statmorph_measure(x[:k])
+    ours_k = measure(x[:k])
+    good = sm['flag'].to_numpy() <= 1
+    diff = {c: float(np.nanmedian(np.abs(sm[c].to_numpy()[good] - ours_k[c].to_numpy()[good]))) if good.any() else None
+            for c in STATMORPH_COLUMNS}
+    r_ours, r_sm = len(x) / t.seconds, k / ts.seconds
+    data['sets'][name] = {'n': len(x), 'ours_s': t.seconds, 'ours_img_s': r_ours, 'statmorph_n': k, 'statmorph_s': ts.seconds,
+                          'statmorph_img_s': r_sm, 'speedup': r_ours / r_sm, 'statmorph_good': int(good.sum()),
+                          'median_abs_diff': diff}
+    rows.append(f"| {name} | {r_ours:,.0f} | {r_sm:.1f} (n={k}) | {r_ours / r_sm:,.0f}× | "
+                + ' · '.join(f"{c[:4]} {v:.2f}" for c, v in diff.items() if v is not None) + ' |')
+data['peak_rss_mb'] = peak_rss_mb()
+md = (f"Images {a.size}², 3 bands averaged; real set: {real_desc}. Ours: `morphology.measure` (torch, batched); "
+      f"statmorph {__import__('statmorph').__version__}: `source_morphology` per galaxy (includes its Sérsic fit), "
+      f"timed on the first n images.\n\n"
+      "| set | ours (img/s) | statmorph (img/s) | speed-up | median abs. difference ours−statmorph |\n|---|---|---|---|---|\n"
+      + '\n'.join(rows) + f"\n\nPeak RSS {data['peak_rss_mb']:.0f} MiB. Differences are largest for asymmetry and "
+      "smoothness on noisy images (we subtract no background term; statmorph does) and for concentration "
+      "(statmorph's total is 1.5 Petrosian radii, ours the aperture).")
+record('morphology_throughput', 'Morphology throughput (ours vs statmorph)', md, data)
