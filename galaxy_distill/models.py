@@ -167,16 +167,41 @@ def set_flat_params(model:nn.Module, # Model to overwrite in place
     return model
 
 # %% ../nbs/04_models.ipynb #c5e24950
+def _convnet_plan(model:nn.Module) -> list|None:
+    "The layer-by-layer plan of a buffer-free `ConvNet` for `_run_plan`, or None when it has no fast path."
+    if not isinstance(model, ConvNet) or any(True for _ in model.buffers()): return None
+    plan = []
+    for m in model.features:
+        if isinstance(m, nn.Conv2d) and m.bias is not None and m.stride == (1, 1) and m.dilation == (1, 1) and m.groups == 1:
+            plan.append(('conv', m.padding))
+        elif isinstance(m, nn.GroupNorm) and m.affine: plan.append(('group_norm', m.num_groups, m.eps))
+        elif isinstance(m, nn.Identity): continue
+        elif not any(True for _ in m.parameters()): plan.append(('call', m))
+        else: return None
+    return plan
+
+def _run_plan(plan:list, views:list, x:torch.Tensor) -> torch.Tensor:
+    "Run a `_convnet_plan` with parameter tensors `views` (in `named_parameters()` order)."
+    i = 0
+    for step in plan:
+        if step[0] == 'conv': x = F.conv2d(x, views[i], views[i + 1], padding=step[1]); i += 2
+        elif step[0] == 'group_norm': x = F.group_norm(x, step[1], views[i], views[i + 1], step[2]); i += 2
+        else: x = step[1](x)
+    return F.linear(x.flatten(1), views[i], views[i + 1])
+
+# %% ../nbs/04_models.ipynb #8986e604
 class FlatModel:
     "Call `model` on a flat parameter vector: `FlatModel(model)(flat, x)`."
-    def __init__(self, model:nn.Module # The module whose architecture (and buffers) to use
-                ):
+    def __init__(self,
+                 model:nn.Module, # The module whose architecture (and buffers) to use
+                 fast:bool=True): # Use the functional plan for buffer-free ConvNets
         self.model = model
         named = list(model.named_parameters())
         self.names = [n for n, _ in named]
         self.shapes = [tuple(p.shape) for _, p in named]
         self.numels = [p.numel() for _, p in named]
         self.num_params = sum(self.numels)
+        self.plan = _convnet_plan(model) if fast else None
 
     def unflatten(self, flat:torch.Tensor) -> dict[str, torch.Tensor]:
         "Name → view of `flat` shaped like that parameter (no copies)."
@@ -189,6 +214,10 @@ class FlatModel:
                  x:torch.Tensor,       # Input batch
                  buffers:dict|None=None # Buffers to use instead of the module's own
                 ) -> torch.Tensor:
+        if self.plan is not None and not buffers:
+            require(flat.dim() == 1 and flat.numel() == self.num_params, "Flat parameter vector does not fit the model",
+                    ConfigError, expected=self.num_params, shape=tuple(flat.shape))
+            return _run_plan(self.plan, [t.view(s) for t, s in zip(torch.split(flat, self.numels), self.shapes)], x)
         tensors = self.unflatten(flat)
         if buffers: tensors = {**tensors, **buffers}
         return functional_call(self.model, tensors, (x,))
