@@ -319,7 +319,7 @@ def read_image(path:str|Path,         # Image file (JPEG, PNG, TIFF)
     try:
         with Image.open(path) as im:
             mode = {1: 'L', 3: 'RGB'}.get(channels) or ('L' if im.mode in ('L', 'I', 'I;16', 'F', '1') else 'RGB')
-            arr = np.asarray(im.convert(mode))
+            arr = np.array(im.convert(mode))   # a writable copy for torch.from_numpy
     except (UnidentifiedImageError, OSError) as e:
         raise DataError(format_error(f"Cannot decode image: {e}", file=path)) from e
     if arr.ndim == 2: arr = arr[None]
