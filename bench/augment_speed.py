@@ -5,7 +5,7 @@ cut-out square to every image (galaxy_distill: `mode='all'`; kornia: Augmentatio
 per-image random parameters, and backpropagate to the input images — what happens inside every unrolled
 student step of trajectory matching. Runs alternate (ours, kornia, ours, ...) and the median is reported.
 
-    python bench/augment_speed.py                 # 3×32×32 and 3×64×64, batch 256
+    python bench/augment_speed.py                 # 3×32×32 and 3×64×64, batch 128
     python bench/augment_speed.py --sizes 128 --batch 100 --repeats 10
 """
 import argparse, statistics, sys, time
@@ -60,8 +60,8 @@ def paired(fn_a, fn_b, x, repeats):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--sizes', type=int, nargs='+', default=[32, 64])
-    p.add_argument('--batch', type=int, default=256)
-    p.add_argument('--repeats', type=int, default=10)
+    p.add_argument('--batch', type=int, default=128)
+    p.add_argument('--repeats', type=int, default=7)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = p.parse_args()
     torch.manual_seed(0)

@@ -4,7 +4,7 @@ The matching loop evaluates the student as `FlatModel(net)(theta, x)` with `thet
 measures what that costs against calling the `nn.Module` directly, forward + backward (gradients w.r.t. the
 parameters and the input), on ConvNet-3 (width 128, instance norm). Runs alternate and medians are reported.
 
-    python bench/functional_call.py                      # 3×32×32, batch 100
+    python bench/functional_call.py                      # 3×32×32, batch 64
     python bench/functional_call.py --size 64 --batch 50 --repeats 20
 """
 import argparse, statistics, sys, time
@@ -20,10 +20,10 @@ from galaxy_distill.models import FlatModel, create_model, flat_params, count_pa
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--size', type=int, default=32)
-    p.add_argument('--batch', type=int, default=100)
+    p.add_argument('--batch', type=int, default=64)
     p.add_argument('--width', type=int, default=128)
     p.add_argument('--depth', type=int, default=3)
-    p.add_argument('--repeats', type=int, default=15)
+    p.add_argument('--repeats', type=int, default=10)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = p.parse_args()
     dev = torch.device(args.device)
