@@ -32,97 +32,48 @@ from galaxy_distill.core import RunDir
 
 # ---------------------------------------------------------------- data, model, experts
 def get_dataset(a):
-    "The dataset folder `--data`, else the simulated default (galaxy_distill.simulate), cached under bench/.cache."
+    "The dataset folder `--data`, else the default simulated galaxies (`simulate.simulate_dataset`, cached)."
     if a.data: return load_dataset(a.data), str(a.data)
-    cache = Path(__file__).parent/'.cache'/f'sim_{a.size}_{a.per_class}_{a.test_per_class}'
-    if (cache/'summary.json').exists(): return load_dataset(cache), str(cache)
-    if a.fallback_blobs:   # stand-in while no simulator is available: separable blobs of test_utils
+    if a.fallback_blobs:   # stand-in for machines without GalSim: separable blobs of test_utils
         from galaxy_distill.test_utils import tiny_dataset
         return tiny_dataset(n_classes=9, per_class=a.per_class, test_per_class=a.test_per_class, size=a.size, seed=a.seed), 'test_utils.tiny_dataset (blobs)'
-    from galaxy_distill import simulate   # noqa: F401  (raises ImportError when the simulator has not landed)
-    fn = getattr(simulate, 'simulate_dataset', None) or getattr(simulate, 'make_dataset')
-    ds = fn(per_class=a.per_class, test_per_class=a.test_per_class, image_size=a.size, seed=a.seed)
-    from galaxy_distill.data import save_dataset
-    save_dataset(ds, cache)
-    return load_dataset(cache), str(cache)
+    from galaxy_distill.simulate import simulate_dataset
+    return (simulate_dataset(a.per_class, a.test_per_class, a.size, a.seed, show=False),
+            f'simulate_dataset({a.per_class}, {a.test_per_class}, size={a.size}, seed={a.seed})')
 
 
-def build_net(ds, width, seed):
-    try:
-        from galaxy_distill.models import create_model
-        return create_model('convnet', ds.channels, ds.num_classes, ds.image_size[0], seed=seed, width=width, depth=3)
-    except ImportError:
-        torch.manual_seed(seed)
-        layers, c = [], ds.channels
-        for _ in range(3):
-            layers += [nn.Conv2d(c, width, 3, padding=1), nn.GroupNorm(width, width, affine=True), nn.ReLU(), nn.AvgPool2d(2)]
-            c = width
-        return nn.Sequential(*layers, nn.Flatten(), nn.Linear(width * (ds.image_size[0] // 8) ** 2, ds.num_classes))
+def model_spec(ds, a):
+    from galaxy_distill.models import ModelSpec
+    return ModelSpec('convnet', ds.channels, ds.num_classes, ds.image_size[0], {'width': a.width, 'depth': 3})
 
 
-def train_experts(ds, a):
-    "K trajectories of plain SGD (lr_teacher, no momentum, as MTT's experts), parameters after every epoch."
-    x, y = ds.tensors('train')
-    xt, yt = ds.tensors('test')
-    trajs, accs = [], []
-    for k in range(a.experts):
-        net = build_net(ds, a.width, seed=derive_seed(a.seed, 'expert', k) % 2**31)
-        opt = torch.optim.SGD(net.parameters(), lr=a.lr_teacher, momentum=0)
-        g = make_generator(derive_seed(a.seed, 'expert_batches', k))
-        snaps = [parameters_to_vector(net.parameters()).detach().clone()]
-        for _ in range(a.expert_epochs):
-            perm = torch.randperm(len(x), generator=g)
-            for i in range(0, len(x), 256):
-                b = perm[i:i + 256]
-                opt.zero_grad(); F.cross_entropy(net(x[b]), y[b]).backward(); opt.step()
-            snaps.append(parameters_to_vector(net.parameters()).detach().clone())
-        with torch.no_grad(): accs.append(float((net(xt).argmax(1) == yt).float().mean()))
-        trajs.append(torch.stack(snaps))
-    return MemoryBuffer(trajs, dataset_fingerprint=ds.fingerprint()), accs
+def get_buffer(ds, a):
+    "K expert trajectories from `buffers.build_buffer` (cached and resumable under bench/.cache)."
+    from galaxy_distill.buffers import ExpertConfig, TrajectoryBuffer, build_buffer
+    folder = Path(__file__).parent/'.cache'/f'experts_{ds.fingerprint()}_{a.width}_{a.experts}x{a.expert_epochs}_{a.expert_augment}'
+    build_buffer(folder, ds, model_spec(ds, a), ExpertConfig(num_experts=a.experts, expert_epochs=a.expert_epochs,
+                 lr_teacher=a.lr_teacher, augment=a.expert_augment, eval_every=0, seed=a.seed), show_progress=False)
+    buf = TrajectoryBuffer(folder)
+    return buf, [float(x) for x in buf.final_test_acc]
 
 
-# ---------------------------------------------------------------- evaluation protocol
+# ---------------------------------------------------------------- evaluation protocol (galaxy_distill.evaluate)
 def evaluate(syn, ds, a, split, num_eval, seed, name='synset'):
-    "Mean/std accuracy of `num_eval` fresh ConvNets trained on `syn` (galaxy_distill.evaluate when available)."
-    try:
-        from galaxy_distill.evaluate import evaluate_synset
-        from galaxy_distill.models import ModelSpec
-    except ImportError:
-        return _evaluate_local(syn.images, syn.labels, syn.syn_lr, ds, a, split, num_eval, seed, a.eval_epochs)
-    spec = ModelSpec('convnet', ds.channels, ds.num_classes, ds.image_size[0], {'width': a.width, 'depth': 3})
-    r = evaluate_synset(syn, ds, spec, split=split, num_eval=num_eval, epochs=a.eval_epochs, device='cpu', seed=seed,
-                        augment=a.eval_augment, name=name, show_progress=False)
+    "Mean/std accuracy of `num_eval` fresh ConvNets trained on `syn` at its learned step size."
+    from galaxy_distill.evaluate import evaluate_synset
+    r = evaluate_synset(syn, ds, model_spec(ds, a), split=split, num_eval=num_eval, epochs=a.eval_epochs, device='cpu',
+                        seed=seed, augment=a.eval_augment, name=name, show_progress=False)
     return r.acc_mean, r.acc_std
 
 
-def _evaluate_local(x, y, lr, ds, a, split, num_eval, seed, epochs, batch=256):
-    xe, ye = ds.tensors(split)
-    accs = []
-    for k in range(num_eval):
-        net = build_net(ds, a.width, seed=derive_seed(seed, 'eval', k) % 2**31)
-        opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
-        g = make_generator(derive_seed(seed, 'eval_batches', k))
-        for ep in range(epochs):
-            if ep == epochs // 2:
-                for pg in opt.param_groups: pg['lr'] *= 0.1
-            perm = torch.randperm(len(x), generator=g)
-            for i in range(0, len(x), batch):
-                b = perm[i:i + batch]
-                opt.zero_grad(); F.cross_entropy(net(x[b]), y[b]).backward(); opt.step()
-        with torch.no_grad(): accs.append(float((net(xe).argmax(1) == ye).float().mean()))
-    return float(np.mean(accs)), float(np.std(accs))
-
-
 def baselines(ds, a, ipcs):
-    "Full data, random real (per IPC) and class means on the test split."
-    out = {}
-    x, y = ds.tensors('train')
-    out['full'] = _evaluate_local(x, y, a.lr_teacher, ds, a, 'test', a.num_eval, a.seed, a.full_epochs)
-    for ipc in ipcs:
-        syn = real_init(ds, ipc, make_generator(derive_seed(a.seed, 'random_real', ipc)), syn_lr=a.real_lr)
-        out[f'random_ipc{ipc}'] = evaluate(syn, ds, a, 'test', a.num_eval, a.seed, f'random_ipc{ipc}')
-    out['class_mean'] = evaluate(class_mean_init(ds, syn_lr=a.real_lr), ds, a, 'test', a.num_eval, a.seed, 'class_mean')
-    return out
+    "Random real (per IPC) and class means on the test split, same protocol; full data optionally."
+    from galaxy_distill.evaluate import evaluate_baselines
+    which = ('random', 'class_mean') + (('full',) if a.full_epochs else ())
+    res = evaluate_baselines(ds, ipcs, model_spec(ds, a), baselines=which, num_eval=a.num_eval, epochs=a.eval_epochs,
+                             full_epochs=a.full_epochs or None, augment=a.eval_augment, device='cpu', seed=a.seed,
+                             show_progress=False)
+    return {k: (r.acc_mean, r.acc_std) for k, r in res.items()}
 
 
 # ---------------------------------------------------------------- distillation runs
@@ -130,13 +81,14 @@ def distill(ds, buffer, a, method, ipc, folder):
     cfg, _ = make_config(method=method, ipc=ipc, syn_steps=a.syn_steps, expert_epochs=1 if method == 'stm' else a.mtt_m,
                          max_start_epoch=a.stm_max_cap if method == 'stm' else a.mtt_max_start, lr_img=a.lr_img,
                          lr_lr=a.lr_lr, lr_teacher=a.lr_teacher, iterations=a.iterations, eval_every=a.eval_every,
-                         checkpoint_every=0, augment=False, batch_syn=a.batch_syn, seed=a.seed, stage_max=a.stage_max,
+                         checkpoint_every=0, augment=a.distill_augment, batch_syn=a.batch_syn, seed=a.seed, stage_max=a.stage_max,
                          probe_every=a.probe_every)
     init = real_init(ds, ipc, make_generator(derive_seed(a.seed, 'init', ipc)), a.lr_teacher)
     evaluator = lambda syn: evaluate(syn, ds, a, 'train', 1, derive_seed(a.seed, 'select'))[0]
-    net_fn = flat_model(build_net(ds, a.width, seed=0))
+    net_fn = flat_model(model_spec(ds, a).build(seed=0))
+    from galaxy_distill.distill import make_augment
     rd = RunDir(folder, dataclasses.asdict(cfg), overwrite=True)
-    dist = Distiller(cfg, buffer, net_fn, init, evaluator=evaluator, run=rd, show=False,
+    dist = Distiller(cfg, buffer, net_fn, init, augment=make_augment(a.distill_augment), evaluator=evaluator, run=rd, show=False,
                      meta={'dataset_fingerprint': ds.fingerprint()})
     with Timer() as t: summary = dist.run()
     summary['wall_seconds'] = t.seconds
@@ -160,7 +112,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', default=None, help='dataset folder (default: the simulated galaxies)')
     p.add_argument('--size', type=int, default=32); p.add_argument('--per_class', type=int, default=100)
-    p.add_argument('--test_per_class', type=int, default=50)
+    p.add_argument('--test_per_class', type=int, default=30)
     p.add_argument('--width', type=int, default=32); p.add_argument('--experts', type=int, default=4)
     p.add_argument('--expert_epochs', type=int, default=15); p.add_argument('--lr_teacher', type=float, default=0.01)
     p.add_argument('--ipcs', default='1,10'); p.add_argument('--iterations', type=int, default=100)
@@ -171,8 +123,9 @@ def main():
     p.add_argument('--probe_every', type=int, default=1)
     p.add_argument('--eval_every', type=int, default=25); p.add_argument('--num_eval', type=int, default=5)
     p.add_argument('--snap_eval', type=int, default=2); p.add_argument('--eval_epochs', type=int, default=300)
-    p.add_argument('--full_epochs', type=int, default=30); p.add_argument('--real_lr', type=float, default=0.01)
-    p.add_argument('--eval_augment', default='none'); p.add_argument('--target', type=float, default=0.7)
+    p.add_argument('--full_epochs', type=int, default=30, help='0: the experts are the full-data reference'); p.add_argument('--real_lr', type=float, default=0.01)
+    p.add_argument('--eval_augment', default='galaxy'); p.add_argument('--distill_augment', default='galaxy')
+    p.add_argument('--expert_augment', default='none'); p.add_argument('--target', type=float, default=0.7)
     p.add_argument('--fallback_blobs', action='store_true', help='use test_utils blobs instead of simulated galaxies')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()
@@ -182,11 +135,12 @@ def main():
     t_all = time.perf_counter()
     ds, source = get_dataset(a)
     print(ds, flush=True)
-    with Timer() as t_exp: buffer, expert_accs = train_experts(ds, a)
+    with Timer() as t_exp: buffer, expert_accs = get_buffer(ds, a)
     print(f"experts: {buffer}, test acc {np.mean(expert_accs):.3f} in {t_exp.seconds:.0f}s", flush=True)
     base = baselines(ds, a, ipcs)
     print('baselines', base, flush=True)
-    full = base['full'][0]
+    full_ref = base['full'] if 'full' in base else (float(np.mean(expert_accs)), float(np.std(expert_accs)))
+    full = full_ref[0]
     runs = {}
     with tempfile.TemporaryDirectory() as tmp:
         for ipc in ipcs:
@@ -208,7 +162,7 @@ def main():
         lines.append(f"| {method.upper()} (best by train acc) | " + ' | '.join(fmt(runs[f'{method}_ipc{i}']['test_acc']) for i in ipcs) + ' |')
     lines.append("| random real | " + ' | '.join(fmt(base[f'random_ipc{i}']) for i in ipcs) + ' |')
     lines.append("| class mean (IPC 1) | " + fmt(base['class_mean']) + ' |' + ' |' * (len(ipcs) - 1))
-    lines.append(f"| full data | {fmt(base['full'])} |" + ' |' * (len(ipcs) - 1))
+    lines.append(f"| full data{'' if 'full' in base else ' (the experts)'} | {fmt(full_ref)} |" + ' |' * (len(ipcs) - 1))
     i0 = ipcs[0]
     stm, mtt = runs[f'stm_ipc{i0}'], runs[f'mtt_ipc{i0}']
     tt = lambda r: f"{r['time_to_target']:.0f} s (iteration {r['iteration_to_target']})" if r['time_to_target'] is not None else 'not reached'
@@ -216,9 +170,9 @@ def main():
     md = '\n'.join(lines) + f"""
 
 Test accuracy (%) of {a.num_eval} fresh ConvNet-3 (width {a.width}) per set, {a.eval_epochs} epochs, augmentation
-`{a.eval_augment}`. Data: {ds!r} from `{source}`. Experts: {a.experts} × {a.expert_epochs} epochs of SGD
-(lr {a.lr_teacher}), test acc {100 * np.mean(expert_accs):.1f} %. Distillation: {a.iterations} iterations, N = {a.syn_steps},
-lr_img {a.lr_img}, no augmentation in the unroll; STM M = 1 with cap up to {a.stm_max_cap} (final caps:
+`{a.eval_augment}`. Data: {ds!r} from `{source}`. Experts (`buffers.build_buffer`): {a.experts} × {a.expert_epochs} epochs of
+SGD (lr {a.lr_teacher}, augmentation `{a.expert_augment}`), test acc {100 * np.mean(expert_accs):.1f} ± {100 * np.std(expert_accs):.1f} %. Distillation: {a.iterations} iterations, N = {a.syn_steps},
+lr_img {a.lr_img}, batch_syn {a.batch_syn}, augmentation `{a.distill_augment}` in the unroll; STM M = 1 with cap up to {a.stm_max_cap} (final caps:
 {', '.join(f"IPC {i} → {runs[f'stm_ipc{i}']['summary']['start_epoch_cap']}" for i in ipcs)}); MTT M = {a.mtt_m}, T⁺ = {a.mtt_max_start}.
 The reported set is the snapshot with the best accuracy on the real *train* split (1 network each {a.eval_every} iterations).
 
