@@ -98,6 +98,7 @@ def main():
         print(json.dumps(res)); return
     steps = [int(s) for s in a.steps.split(',')]
     rows = []
+    load_before = os.getloadavg()[0]
     for n in steps:
         timing = _sub(['--worker', 'time', str(n), '--iters', str(a.iters), '--probe_k', str(a.probe_k)], a.threads)
         for v in VARIANTS:
@@ -125,7 +126,8 @@ def main():
 ConvNet-3 width 64 ({rows[0]['n_params']} parameters), 32×32×3, 9 classes, IPC 1 (all 9 images per step), no
 augmentation; median of {a.iters} iterations after one warm-up, the four variants interleaved round-robin in one process per N
 (fair under a shared machine's load); memory: each (variant, N) in its own process, {a.threads} thread(s).
-Peak = ru_maxrss of the process (includes ~the torch runtime); step growth = peak minus RSS just before the first step.
+Load average (1 min) {load_before:.1f} before / {os.getloadavg()[0]:.1f} after the run on {os.cpu_count()} cores: absolute times
+scale with the machine's load, ratios are interleaved to stay comparable. Peak = ru_maxrss of the process (includes ~the torch runtime); step growth = peak minus RSS just before the first step.
 
 - STM (probe every iteration, forward only) costs at most {stm_ratio:.2f}× MTT per iteration (target ≤ 1.25×: {ok(stm_ratio <= 1.25)}).
 - STM probing every {a.probe_k}th iteration: at most {k_ratio:.2f}× (target ≈ 1.1×: {ok(k_ratio <= 1.12)}).
