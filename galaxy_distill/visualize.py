@@ -15,11 +15,11 @@ from fastcore.script import call_parse
 
 from .core import ConfigError, DataError, RunDir, load_json, make_generator, progress, require
 from .data import Dataset, ImageSet, SynSet, load_dataset
+from .train import plot_confusion
 
 # %% auto #0
 __all__ = ['STRETCHES', 'stretch', 'default_bands', 'composite', 'Run', 'load_run', 'fake_run', 'real_examples', 'prototype_grid',
-           'evolution_strip', 'evolution_gif', 'plot_metrics', 'plot_confusion', 'find_confusion', 'Explorer',
-           'show_run', 'gd_show']
+           'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer', 'show_run', 'gd_show']
 
 # %% ../nbs/10_visualize.ipynb #07354a6f
 STRETCHES = ('linear', 'minmax', 'clip', 'asinh')
@@ -145,7 +145,7 @@ def fake_run(folder:str|Path,     # Where to write the run folder
     n = ds.num_classes
     cm = (np.eye(n, dtype=int) * 8 + 1).tolist()
     (folder/'eval').mkdir(exist_ok=True)
-    import json; (folder/'eval'/'summary.json').write_text(json.dumps({'synset': {'confusion': cm}, 'classes': ds.classes}))
+    import json; (folder/'eval'/'summary.json').write_text(json.dumps({'models': {'convnet': {'confusion': cm}}, 'classes': ds.classes}))
     return folder
 
 # %% ../nbs/10_visualize.ipynb #57a02490
@@ -287,27 +287,6 @@ def plot_metrics(metrics:pd.DataFrame|str|Path, # `metrics.csv` of a run (DataFr
     return fig
 
 # %% ../nbs/10_visualize.ipynb #f75351c0
-def plot_confusion(confusion,                      # K×K counts, rows = true class, columns = predicted
-                   classes:Sequence[str],          # Class names
-                   title:str='confusion (row-normalised)'):
-    "Figure of a confusion matrix: colours are row fractions (recall on the diagonal), numbers are counts."
-    import matplotlib.pyplot as plt
-    cm = np.asarray(confusion, dtype=float)
-    require(cm.ndim == 2 and cm.shape[0] == cm.shape[1] == len(classes), "Confusion matrix must be K×K for K classes",
-            shape=cm.shape, classes=len(classes))
-    frac = cm / np.maximum(cm.sum(1, keepdims=True), 1)
-    k = len(classes)
-    fig, ax = plt.subplots(figsize=(1.0 + 0.55 * k, 0.8 + 0.5 * k))
-    im = ax.imshow(frac, cmap='Blues', vmin=0, vmax=1)
-    for i in range(k):
-        for j in range(k):
-            ax.text(j, i, f'{cm[i, j]:.0f}', ha='center', va='center', fontsize=7, color='white' if frac[i, j] > 0.5 else 'black')
-    ax.set_xticks(range(k), classes, rotation=60, ha='right', fontsize=7); ax.set_yticks(range(k), classes, fontsize=7)
-    ax.set_xlabel('predicted', fontsize=8); ax.set_ylabel('true', fontsize=8); ax.set_title(title, fontsize=9)
-    fig.colorbar(im, ax=ax, fraction=0.046)
-    fig.tight_layout()
-    return fig
-
 def find_confusion(summary:dict) -> np.ndarray | None:
     "The first square matrix stored under a key containing 'confusion' in a (nested) summary, else None."
     stack = [summary]
