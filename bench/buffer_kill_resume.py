@@ -1,8 +1,8 @@
 """Reliability: `gd_buffers` killed with SIGKILL mid-expert, rerun until done, equals an uninterrupted run.
 
-A small dataset folder is written; `gd_buffers` runs in a subprocess and is killed (`kill -9`) as soon as a chosen
-number of new per-epoch checkpoints has appeared — in the middle of an expert, possibly in the middle of a write —
-`--kills` times at different points; then the same command is rerun to completion. A second folder gets the same
+A small dataset folder is written; `gd_buffers` runs in a subprocess and is killed (`kill -9`) ~50 ms after expert i's
+partial checkpoint reached 1 + 2i epochs — in the middle of an expert, possibly in the middle of a write — `--kills`
+times; then the same command is rerun to completion. A second folder gets the same
 command without interruption. We check that every expert file is complete and loadable (`TrajectoryBuffer(...).verify()`
 re-hashes every trajectory against its sidecar), that no partial or temporary file is left, and that trajectories and
 sidecar histories equal the uninterrupted run's.
@@ -27,21 +27,14 @@ def command(data, out, a):
             '--depth', '2', '--width', str(a.width), '--batch_size', '32', '--momentum', '0.5', '--seed', '3']
 
 
-def epoch_files(out: Path) -> int:
-    "Per-epoch checkpoints written so far (partial folders plus complete experts' epochs)."
-    partial = sum(1 for _ in out.glob('expert_*.partial/epoch_*.safetensors'))
-    done = sum(load_json(f)['epochs'] + 1 for f in out.glob('expert_*.json'))
-    return partial + done
-
-
-def kill_after(cmd, out: Path, new_epochs: int, timeout: float = 300):
-    "Start `cmd`, SIGKILL it once `new_epochs` more epoch checkpoints exist; False if it finished first."
-    start = epoch_files(out) if out.exists() else 0
+def kill_after(cmd, out: Path, expert: int, epochs: int, timeout: float = 300):
+    "Start `cmd`, SIGKILL it once expert `expert`'s partial checkpoint holds `epochs` epochs; False if it finished first."
+    partial = out/f'expert_{expert:04d}.partial'
     env = {**os.environ, 'GD_PROGRESS': '0'}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     t0 = time.time()
     while proc.poll() is None and time.time() - t0 < timeout:
-        if out.exists() and epoch_files(out) >= start + new_epochs:
+        if len(list(partial.glob('epoch_*.safetensors'))) >= epochs:
             time.sleep(0.05)   # land somewhere inside the next epoch (or its write)
             os.kill(proc.pid, signal.SIGKILL); proc.wait()
             return True
@@ -64,7 +57,8 @@ def main():
         states = []
         with Timer() as t_killed:
             for i in range(a.kills):
-                was_killed = kill_after(command(d/'data', killed_out, a), killed_out, new_epochs=3 + 2 * i)
+                was_killed = kill_after(command(d/'data', killed_out, a), killed_out, expert=i % a.experts,
+                                        epochs=1 + (2 * i) % a.epochs)
                 states.append({'killed': was_killed,
                                'complete_experts': sorted(p.stem for p in killed_out.glob('expert_*.json')),
                                'partial_epochs': {p.name: len(list(p.glob('epoch_*.safetensors')))
