@@ -50,9 +50,10 @@ def model_spec(ds, a):
 def get_buffer(ds, a):
     "K expert trajectories from `buffers.build_buffer` (cached and resumable under bench/.cache)."
     from galaxy_distill.buffers import ExpertConfig, TrajectoryBuffer, build_buffer
-    folder = Path(__file__).parent/'.cache'/f'experts_{ds.fingerprint()}_{a.width}_{a.experts}x{a.expert_epochs}_{a.expert_augment}'
+    folder = Path(__file__).parent/'.cache'/f'experts_{ds.fingerprint()}_{a.width}_{a.experts}x{a.expert_epochs}_{a.expert_augment}_b{a.expert_batch}'
     build_buffer(folder, ds, model_spec(ds, a), ExpertConfig(num_experts=a.experts, expert_epochs=a.expert_epochs,
-                 lr_teacher=a.lr_teacher, augment=a.expert_augment, eval_every=0, seed=a.seed), show_progress=False)
+                 lr_teacher=a.lr_teacher, augment=a.expert_augment, eval_every=0, seed=a.seed,
+                 batch_size=a.expert_batch), show_progress=False)
     buf = TrajectoryBuffer(folder)
     return buf, [float(x) for x in buf.final_test_acc]
 
@@ -125,7 +126,7 @@ def main():
     p.add_argument('--snap_eval', type=int, default=2); p.add_argument('--eval_epochs', type=int, default=300)
     p.add_argument('--full_epochs', type=int, default=30, help='0: the experts are the full-data reference'); p.add_argument('--real_lr', type=float, default=0.01)
     p.add_argument('--eval_augment', default='galaxy'); p.add_argument('--distill_augment', default='galaxy')
-    p.add_argument('--expert_augment', default='none'); p.add_argument('--target', type=float, default=0.7)
+    p.add_argument('--expert_augment', default='none'); p.add_argument('--expert_batch', type=int, default=32); p.add_argument('--target', type=float, default=0.7)
     p.add_argument('--fallback_blobs', action='store_true', help='use test_utils blobs instead of simulated galaxies')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()
@@ -171,12 +172,14 @@ def main():
 
 Test accuracy (%) of {a.num_eval} fresh ConvNet-3 (width {a.width}) per set, {a.eval_epochs} epochs, augmentation
 `{a.eval_augment}`. Data: {ds!r} from `{source}`. Experts (`buffers.build_buffer`): {a.experts} × {a.expert_epochs} epochs of
-SGD (lr {a.lr_teacher}, augmentation `{a.expert_augment}`), test acc {100 * np.mean(expert_accs):.1f} ± {100 * np.std(expert_accs):.1f} %. Distillation: {a.iterations} iterations, N = {a.syn_steps},
+SGD (lr {a.lr_teacher}, batch {a.expert_batch}, augmentation `{a.expert_augment}`), test acc {100 * np.mean(expert_accs):.1f} ± {100 * np.std(expert_accs):.1f} %. Distillation: {a.iterations} iterations, N = {a.syn_steps},
 lr_img {a.lr_img}, batch_syn {a.batch_syn}, augmentation `{a.distill_augment}` in the unroll; STM M = 1 with cap up to {a.stm_max_cap} (final caps:
 {', '.join(f"IPC {i} → {runs[f'stm_ipc{i}']['summary']['start_epoch_cap']}" for i in ipcs)}); MTT M = {a.mtt_m}, T⁺ = {a.mtt_max_start}.
 The reported set is the snapshot with the best accuracy on the real *train* split (1 network each {a.eval_every} iterations).
 
-- STM IPC {i0}: {100 * ratio:.0f} % of full-data accuracy (target ≥ 75 %: {'met' if ratio >= 0.75 else 'NOT met'}).
+- Best iteration (0 = the initial real images, i.e. distillation did not beat its initialisation on the train split):
+  {', '.join(f"{k} {r['summary']['best_iteration']}" for k, r in runs.items())}.
+- STM IPC {i0}: {100 * ratio:.0f} % of full-data accuracy (target ≥ 75 %: {'met' if ratio >= 0.75 else 'NOT met'}{'' if runs[f'stm_ipc{i0}']['summary']['best_iteration'] else '; by the initial real images, not by distillation'}).
 - Time to {a.target:.0%} of full-data accuracy (IPC {i0}, snapshots every {a.eval_every} iterations, {a.snap_eval} networks each,
   distillation time only): STM {tt(stm)}, MTT {tt(mtt)}.
 - Distillation seconds per iteration (IPC {i0}): STM {stm['summary']['seconds_per_iteration']:.3f}, MTT {mtt['summary']['seconds_per_iteration']:.3f}.
