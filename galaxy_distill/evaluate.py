@@ -292,8 +292,8 @@ def _save_confusion(result:EvalResult, path:Path):
 
 # %% ../nbs/09_evaluate.ipynb #5d1542c2
 @call_parse
-def gd_eval(syn:str,                 # gd_distill run folder (uses synset.safetensors) or a synthetic-set file
-            data:str,                # Dataset folder the set was distilled from
+def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safetensors) or a synthetic-set file (required)
+            data:str=None,           # Dataset folder the set was distilled from (required)
             out:str=None,            # Output folder (default: RUN/eval)
             models:str='convnet',    # Comma-separated architectures, e.g. convnet,resnet18
             num_eval:int=5,          # Fresh networks per set and model
@@ -307,6 +307,8 @@ def gd_eval(syn:str,                 # gd_distill run folder (uses synset.safete
             overwrite:bool=False):   # Replace a previous evaluation with other settings in --out
     "Evaluate a distilled set (and optionally the baselines) with fresh networks; writes summary.json, results.csv, confusion.png."
     # returns nothing: a console script would pass a returned value to sys.exit
+    require(syn and data, "--syn (a run folder or synset file) and --data (a dataset folder) are required", ConfigError,
+            syn=syn, data=data)
     path = find_synset(syn)
     out = Path(out) if out else (path.parent/'eval')
     names = [m.strip() for m in models.split(',') if m.strip()]
