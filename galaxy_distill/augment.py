@@ -60,9 +60,16 @@ class Augment:
         return cls(**{'strategy': 'color_crop_cutout_scale_rotate', 'rotate_degrees': 180., 'flip': False, **kwargs})
 
     @classmethod
-    def from_name(cls, name:str|None, seed:int|None=None) -> Augment|None:
-        "'galaxy', 'dsa', 'none'/None, or a strategy string such as 'crop_rotate'."
-        if name is None or name in ('none', ''): return None
+    def from_name(cls,
+                  name:str|bool|Augment|None, # 'galaxy', 'dsa', 'none'/''/None/False, True ('galaxy'), a strategy, or an `Augment`
+                  seed:int|None=None          # Seed of the internal generator (ignored for an `Augment` instance)
+                 ) -> Augment|None:
+        "The package's one augmentation lookup: a preset, a strategy string such as 'crop_rotate', None for none; an `Augment` passes through."
+        if isinstance(name, cls): return name
+        if name is None or name is False or name in ('none', ''): return None
+        if name is True: name = 'galaxy'
+        require(isinstance(name, str), "An augmentation is named by a string, a bool, None or an Augment", ConfigError,
+                augment=name, type=type(name).__name__)
         if name in ('galaxy', 'dsa'): return getattr(cls, name)(seed=seed)
         return cls(strategy=name, seed=seed)
 

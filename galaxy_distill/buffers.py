@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from safetensors import safe_open
 from torch import nn
 
-from .core import (ConfigError, DataError, RunDir, default_device, derive_seed, fingerprint, format_error,
+from .core import (ConfigError, DataError, RunDir, atomic_path, default_device, derive_seed, fingerprint, format_error,
                                  load_json, load_metadata, load_tensors, make_generator, progress, require, save_json,
                                  save_tensors, to_jsonable)
 from .data import Dataset, load_dataset
@@ -43,7 +43,7 @@ class ExpertConfig:
     momentum: float = 0.0       # SGD momentum (MTT: 0)
     weight_decay: float = 0.0   # L2 weight decay (MTT: 0)
     batch_size: int = 256       # Real images per step
-    augment: str = 'dsa'        # Augmentation name for `Augment.from_name`: 'dsa' (MTT), 'galaxy', 'none', 'crop_rotate', ...
+    augment: str = 'galaxy'     # Name for `Augment.from_name`: 'galaxy' (any rotation, no flips), 'dsa' (MTT), 'none', 'crop_rotate', ...
     seed: int = 0               # Root seed; expert k uses derive_seed(seed, 'expert', k)
     eval_every: int = 1         # Measure train/test accuracy every n epochs (0: only τ[0] and τ[E])
 
@@ -53,7 +53,7 @@ class ExpertConfig:
         require(self.lr_teacher > 0 and math.isfinite(self.lr_teacher), "lr_teacher must be a positive number",
                 ConfigError, lr_teacher=self.lr_teacher)
         require(self.eval_every >= 0, "eval_every must be 0 or more", ConfigError, eval_every=self.eval_every)
-        self.augment = 'none' if self.augment in (None, False, '') else self.augment
+        self.augment = 'none' if self.augment in (None, False, '') else 'galaxy' if self.augment is True else self.augment
         Augment.from_name(self.augment)   # refuses unknown names now rather than after the first expert
 
     def augmentation(self) -> Augment|None: return Augment.from_name(self.augment)
@@ -183,24 +183,28 @@ def train_expert(k:int,                       # Expert index
     xt, yt = dataset.tensors('test', device)
     model = model_spec.build(seed).to(device)
 
-    def measure(t, model):
+    def measure(t, model, running=None):
+        "Epoch t's metrics: the trainer's running train loss/accuracy when it passes them, else an evaluation of the train split."
+        m = {'epoch': t}
+        if running is not None: m.update(train_acc=float(running['train_acc']), train_loss=float(running['train_loss']))
         if t in (0, E) or (cfg.eval_every and t % cfg.eval_every == 0):
-            return {'epoch': t, 'train_acc': _accuracy(evaluator(model, x, y)), 'test_acc': _accuracy(evaluator(model, xt, yt))}
-        return {'epoch': t}
+            if running is None: m['train_acc'] = _accuracy(evaluator(model, x, y))
+            m['test_acc'] = _accuracy(evaluator(model, xt, yt))
+        return m
 
-    rows, opt_state, metrics = files.recorded()
+    rows, opt_state, history = files.recorded()
     require(len(rows) <= E + 1, "Partial checkpoint holds more epochs than expert_epochs", ConfigError,
             folder=files.partial, recorded=len(rows) - 1, expert_epochs=E)
     if rows: set_flat_params(model, rows[-1])
     else:
-        rows, metrics = [flat_params(model).cpu()], [measure(0, model)]
-        files.record(0, rows[0], None, metrics[0])
+        rows, history = [flat_params(model).cpu()], [measure(0, model)]
+        files.record(0, rows[0], None, history[0])
 
-    def on_epoch_end(t, model, optimizer):    # after t epochs the parameters are τ[t]
+    def on_epoch_end(t, model, optimizer, metrics=None):    # after t epochs the parameters are τ[t]
         require(t == len(rows), "Trainer reported an unexpected epoch", expected=len(rows), found=t)
-        row, m = flat_params(model).cpu(), measure(t, model)
+        row, m = flat_params(model).cpu(), measure(t, model, metrics)
         files.record(t, row, optimizer.state_dict(), m)
-        rows.append(row); metrics.append(m)
+        rows.append(row); history.append(m)
 
     start = len(rows) - 1
     if start < E:
@@ -208,10 +212,10 @@ def train_expert(k:int,                       # Expert index
         trainer(model, x, y, train_config, device=device, seed=seed, start_epoch=start, optimizer_state=opt_state,
                 on_epoch_end=on_epoch_end, show_progress=show_progress)
     require(len(rows) == E + 1, "Trainer stopped before expert_epochs", expected=E, found=len(rows) - 1)
-    final = metrics[-1]
+    final = history[-1]
     sidecar = {'schema_version': BUFFER_SCHEMA, 'expert': k, 'seed': seed, 'model_spec': spec_dict(model_spec),
                'dataset_fingerprint': dataset.fingerprint(), 'n_params': int(rows[0].numel()), 'epochs': E,
-               'settings': cfg.settings(), 'history': metrics,
+               'settings': cfg.settings(), 'history': history,
                'final_train_acc': final.get('train_acc'), 'final_test_acc': final.get('test_acc')}
     return files.finish(rows, sidecar)
 
@@ -426,12 +430,12 @@ def shuffled(self:TrajectoryBuffer, seed:int, passes:int|None=None) -> Iterator[
 
 # %% ../nbs/07_buffers.ipynb #07973444
 def buffer_summary(folder:str|Path) -> dict:
-    "`experts`, `epochs`, `n_params`, `final_test_acc_mean`, `final_test_acc_std` of the buffer in `folder`."
+    "`experts`, `epochs`, `n_params`, `final_test_acc_mean`, `final_test_acc_std` (population std, ddof=0) of the buffer in `folder`."
     buf = TrajectoryBuffer(folder)
     acc = np.array([a for a in buf.final_test_acc if a is not None], dtype=np.float64)
     return {'experts': buf.n_experts, 'epochs': buf.epochs, 'n_params': buf.n_params,
             'final_test_acc_mean': float(acc.mean()) if len(acc) else None,
-            'final_test_acc_std': float(acc.std(ddof=1)) if len(acc) > 1 else 0.0 if len(acc) else None,
+            'final_test_acc_std': float(acc.std(ddof=0)) if len(acc) else None,   # population std, as evaluate.EvalResult
             'dataset_fingerprint': buf.dataset_fingerprint, 'model_spec': buf.model_spec}
 
 # %% ../nbs/07_buffers.ipynb #ff34358f
@@ -451,7 +455,8 @@ def plot_buffer(buffer:TrajectoryBuffer, # The buffer to show
     step_ax.set(xlabel='epoch t', ylabel='‖τ[t] − τ[t−1]‖', title='step length per epoch')
     acc_ax.legend(fontsize=7)
     fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=120)
+    if path is not None:
+        with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=120)
     return fig
 
 # %% ../nbs/07_buffers.ipynb #9d822db6
@@ -472,12 +477,6 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
     finally: dist.destroy_process_group()
 
 # %% ../nbs/07_buffers.ipynb #65e9f52a
-def _model_spec(model:str, dataset:Dataset, **options) -> ModelSpec:
-    "The spec of `model` for `dataset`'s bands, classes and image size (options left None take the model's defaults)."
-    h, w = dataset.image_size
-    return ModelSpec(name=model, channels=dataset.channels, num_classes=dataset.num_classes, image_size=h if h == w else (h, w),
-                     kwargs={k: v for k, v in options.items() if v is not None})
-
 @call_parse
 def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate)
                out:str=None,           # Buffer folder (created; rerun the same command to resume)
@@ -491,14 +490,14 @@ def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate
                momentum:float=0.0,     # SGD momentum
                weight_decay:float=0.0, # L2 weight decay
                batch_size:int=256,     # Real images per step
-               augment:str='dsa',      # 'dsa' (MTT), 'galaxy' (any rotation, no flips), 'none' or a strategy like 'crop_rotate'
+               augment:str='galaxy',   # 'galaxy' (any rotation, no flips), 'dsa' (MTT, vision benchmarks), 'none' or a strategy
                eval_every:int=1,       # Measure train/test accuracy every n epochs (0: first and last only)
                seed:int=0,             # Root seed (expert k: derive_seed(seed, 'expert', k))
                device:str='auto'):     # 'auto', 'cpu', 'cuda', ...
     "Train `experts` experts on `data` and record their trajectories into `out`; works under torchrun."
     require(data and out, "Both --data and --out are needed", ConfigError, data=data, out=out)
     ds = load_dataset(data)
-    spec = _model_spec(model, ds, depth=depth, width=width, norm=norm)
+    spec = ModelSpec.for_dataset(model, ds, depth=depth, width=width, norm=norm)
     cfg = ExpertConfig(num_experts=experts, expert_epochs=epochs, lr_teacher=lr_teacher, momentum=momentum,
                        weight_decay=weight_decay, batch_size=batch_size, augment=augment, seed=seed,
                        eval_every=eval_every)

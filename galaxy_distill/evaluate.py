@@ -36,7 +36,7 @@ class EvalConfig:
     weight_decay: float = 5e-4       # SGD weight decay
     lr_decay_at: float = 0.5         # Fraction of training after which the learning rate is ×0.1
     batch_size: int = 256            # Mini-batch size
-    augment: str = 'dsa'             # 'dsa', 'galaxy' (rotations, no flips) or 'none' (True/False mean 'dsa'/'none')
+    augment: str = 'galaxy'          # `Augment.from_name` name: 'galaxy' (any rotation, no flips), 'dsa', 'none', a strategy; True/False: 'galaxy'/'none'
     models: tuple = ('convnet',)     # Architectures to evaluate (e.g. ('convnet', 'resnet18'))
     real_lr: float = 0.01            # Learning rate for sets without a learned step size (random real, class mean)
     full_lr: float = 0.01            # Learning rate of the full-data baseline (the experts' lr_teacher)
@@ -49,9 +49,8 @@ class EvalConfig:
                 epochs=self.epochs, full_epochs=self.full_epochs)
         require(self.batch_size >= 1, "batch_size must be at least 1", ConfigError, batch_size=self.batch_size)
         require(0 < self.lr_decay_at <= 1, "lr_decay_at must lie in (0, 1]", ConfigError, lr_decay_at=self.lr_decay_at)
-        if isinstance(self.augment, bool): self.augment = 'dsa' if self.augment else 'none'
-        require(isinstance(self.augment, Augment) or self.augment in AUGMENT_PRESETS, "Unknown augmentation preset",
-                ConfigError, augment=self.augment, expected=list(AUGMENT_PRESETS))
+        if self.augment is None or isinstance(self.augment, bool): self.augment = 'galaxy' if self.augment else 'none'
+        Augment.from_name(self.augment)   # refuses unknown names now, naming the value
         require(len(self.models) >= 1, "At least one model is needed", ConfigError, models=self.models)
 
     def train_config(self, lr:float, epochs:int|None=None) -> TrainConfig:
@@ -62,13 +61,10 @@ class EvalConfig:
                            lr_decay_at=self.lr_decay_at, augment=resolve_augment(self.augment))
 
 # %% ../nbs/09_evaluate.ipynb #823e4446
-def resolve_augment(augment:str|bool|Augment|None # 'dsa', 'galaxy', 'none'/None, True ('dsa'), False ('none'), or an `Augment`
+def resolve_augment(augment:str|bool|Augment|None # 'galaxy', 'dsa', 'none'/None, True ('galaxy'), False ('none'), a strategy, or an `Augment`
                    ) -> Augment|None:
-    "The `Augment` named by `augment` (None for 'none')."
-    if augment is None or isinstance(augment, Augment): return augment
-    if isinstance(augment, bool): augment = 'dsa' if augment else 'none'
-    require(augment in AUGMENT_PRESETS, "Unknown augmentation preset", ConfigError, augment=augment, expected=list(AUGMENT_PRESETS))
-    return None if augment == 'none' else getattr(Augment, augment)()
+    "The `Augment` named by `augment` (None for 'none'): `Augment.from_name`, the package's one lookup."
+    return Augment.from_name(augment)
 
 # %% ../nbs/09_evaluate.ipynb #f52b49ea
 def model_spec_for(model:ModelSpec|Mapping|str|None, # A spec, its `to_dict()`, an architecture name, or None (ConvNet)
@@ -76,9 +72,7 @@ def model_spec_for(model:ModelSpec|Mapping|str|None, # A spec, its `to_dict()`, 
                   ) -> ModelSpec:
     "A `ModelSpec` for `model` fitted to `ds` (channels, classes, image size)."
     if model is None: model = 'convnet'
-    if isinstance(model, str):
-        h, w = ds.image_size
-        return ModelSpec(name=model, channels=ds.channels, num_classes=ds.num_classes, image_size=h if h == w else (h, w))
+    if isinstance(model, str): return ModelSpec.for_dataset(model, ds)
     spec = model if isinstance(model, ModelSpec) else ModelSpec.from_dict(dict(model))
     require(spec.channels == ds.channels and spec.num_classes == ds.num_classes,
             "The model spec does not fit the dataset", ConfigError, model=spec.name,
@@ -110,7 +104,7 @@ class EvalResult:
     @property
     def acc_mean(self) -> float: return float(np.mean(self.accs))
     @property
-    def acc_std(self) -> float: return float(np.std(self.accs))
+    def acc_std(self) -> float: return float(np.std(self.accs, ddof=0))   # population std (MTT; buffers.buffer_summary)
     @property
     def balanced_acc_mean(self) -> float: return float(np.mean(self.balanced_accs))
     @property
@@ -190,7 +184,7 @@ def evaluate_synset(syn:SynSet,                 # The synthetic set (images, lab
                     split:str='test',           # Evaluation split: 'test' for reports, 'train' for model selection
                     num_eval:int|None=None,     # Fresh networks to train (default `config.num_eval`, 5)
                     epochs:int|None=None,       # Epochs per network (default `config.epochs`, 300)
-                    augment:str|Augment|None=None, # Augmentation preset (default `config.augment`, 'dsa')
+                    augment:str|Augment|None=None, # Augmentation name or `Augment` (default `config.augment`, 'galaxy')
                     lr:float|None=None,         # Override the learned step size (default `syn.syn_lr`)
                     config:EvalConfig|None=None,  # The remaining settings
                     device:str|torch.device|None=None, # Where to train (default: CUDA when available)
@@ -300,7 +294,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
             epochs:int=300,          # Epochs on the synthetic set (MTT: 1000)
             baselines:bool=False,    # Also evaluate full data, random real (same IPC) and class means
             full_epochs:int=50,      # Epochs of the full-data baseline
-            augment:str='dsa',       # Augmentation: dsa, galaxy or none
+            augment:str='galaxy',    # Augmentation: galaxy (default), dsa (vision benchmarks), none or a strategy
             split:str='test',        # Evaluation split
             device:str='auto',       # auto, cpu, cuda, cuda:1, ...
             seed:int=0,              # Seed of networks, training draws and random subsets

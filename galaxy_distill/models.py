@@ -119,6 +119,17 @@ class ModelSpec:
         return d
 
     @classmethod
+    def for_dataset(cls,
+                    name:str,   # Registered model name
+                    ds,         # A dataset (anything with `channels`, `num_classes`, `image_size`)
+                    **kwargs    # Builder options; those left None take the builder's defaults
+                   ) -> ModelSpec:
+        "The spec of `name` for `ds`'s bands, classes and image size (an int when square) — the one way specs are made from data."
+        h, w = _pair(ds.image_size)
+        return cls(name=name, channels=int(ds.channels), num_classes=int(ds.num_classes), image_size=h if h == w else (h, w),
+                   kwargs={k: v for k, v in kwargs.items() if v is not None})
+
+    @classmethod
     def from_dict(cls, d:dict) -> ModelSpec:
         "The spec written by `to_dict`."
         known = {f.name for f in dataclasses.fields(cls)}

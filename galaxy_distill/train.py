@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #951ebc87
 from __future__ import annotations
-import dataclasses, math, time
+import dataclasses, inspect, math, time
 from pathlib import Path
 from typing import Callable
 
@@ -15,10 +15,10 @@ import torch.nn.functional as F
 from fastcore.script import call_parse, Param
 from matplotlib.figure import Figure
 
-from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, default_device, derive_seed, make_generator,
-                                 progress, require, save_tensors)
+from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed,
+                                 make_generator, progress, require, save_tensors)
 from .data import load_dataset
-from .models import create_model, flat_params
+from .models import ModelSpec, create_model, flat_params
 from .augment import Augment
 
 # %% auto #0
@@ -43,10 +43,17 @@ class TrainConfig:
         require(self.lr_decay_at is None or 0 <= self.lr_decay_at <= 1, "lr_decay_at must be a fraction of the epochs",
                 ConfigError, lr_decay_at=self.lr_decay_at)
 
+    @property
+    def decay_epoch(self) -> int|None:
+        "First (0-based) epoch at lr ×0.1: `int(epochs × lr_decay_at)`, at least 1 when `lr_decay_at > 0`; None: never."
+        if self.lr_decay_at is None: return None
+        at = int(self.epochs * self.lr_decay_at)
+        return max(at, 1) if self.lr_decay_at > 0 else 0
+
     def lr_at(self, epoch:int) -> float:
         "Learning rate of (0-based) `epoch`."
-        if self.lr_decay_at is not None and epoch >= round(self.epochs * self.lr_decay_at): return self.lr * 0.1
-        return self.lr
+        d = self.decay_epoch
+        return self.lr * 0.1 if d is not None and epoch >= d else self.lr
 
     def to_dict(self) -> dict:
         "JSON-able configuration (the augmentation as its own dict)."
@@ -131,7 +138,8 @@ def plot_confusion(confusion:np.ndarray,  # K×K counts (rows: true, columns: pr
     if title: ax.set_title(title, fontsize=9)
     fig.colorbar(im, ax=ax, fraction=0.046)
     fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=120)
+    if path is not None:
+        with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=120)
     return fig
 
 # %% ../nbs/06_train.ipynb #a84a5334
@@ -156,6 +164,12 @@ def _train_epoch(model, optimizer, x, y, cfg:TrainConfig, generator:torch.Genera
     return total_loss, correct
 
 # %% ../nbs/06_train.ipynb #18802b8b
+def _accepts_metrics(f:Callable) -> bool:
+    "Whether callback `f` takes a `metrics` keyword (by name or through `**kwargs`)."
+    try: params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError): return False
+    return any(p.name == 'metrics' and p.kind != p.POSITIONAL_ONLY or p.kind == p.VAR_KEYWORD for p in params)
+
 def train_classifier(model:nn.Module,          # Classifier to train in place
                      x:torch.Tensor,           # Normalised training images N×C×H×W
                      y:torch.Tensor,           # Integer labels N
@@ -166,7 +180,7 @@ def train_classifier(model:nn.Module,          # Classifier to train in place
                      eval_data:tuple|None=None, # (images, labels) to evaluate on
                      start_epoch:int=0,        # Resume: number of epochs already done
                      optimizer_state:dict|None=None, # Resume: `optimizer.state_dict()` at `start_epoch`
-                     on_epoch_end:Callable|None=None, # Called as f(epochs_done, model, optimizer) after each epoch
+                     on_epoch_end:Callable|None=None, # Called as f(epochs_done, model, optimizer[, metrics=...]) after each epoch
                      show_progress:bool=True   # Show a progress bar over epochs
                     ) -> dict:
     "Train `model` on `x, y` with SGD per `cfg`; epoch e's randomness comes from `derive_seed(seed, 'epoch', e)`."
@@ -182,6 +196,7 @@ def train_classifier(model:nn.Module,          # Classifier to train in place
     num_classes = getattr(getattr(model, 'spec', None), 'num_classes', None) or int(y.max()) + 1
     history = {'epoch': [], 'lr': [], 'train_loss': [], 'train_acc': [],
                'eval_epoch': [], 'eval_acc': [], 'eval_balanced_acc': [], 'eval': None, 'seconds': 0.}
+    pass_metrics = on_epoch_end is not None and _accepts_metrics(on_epoch_end)
     started = time.perf_counter()
     for epoch in progress(range(start_epoch, cfg.epochs), total=cfg.epochs - start_epoch,
                           show=None if show_progress else False):   # True still honours GD_PROGRESS=0
@@ -199,7 +214,10 @@ def train_classifier(model:nn.Module,          # Classifier to train in place
             metrics = evaluate_classifier(model, *eval_data, num_classes=num_classes, device=device)
             history['eval_epoch'].append(done); history['eval_acc'].append(metrics.accuracy)
             history['eval_balanced_acc'].append(metrics.balanced_accuracy); history['eval'] = metrics
-        if on_epoch_end is not None: on_epoch_end(done, model, optimizer)
+        if on_epoch_end is not None:
+            if pass_metrics: on_epoch_end(done, model, optimizer, metrics={'epoch': done, 'lr': lr, 'train_loss': loss,
+                                                                            'train_acc': history['train_acc'][-1]})
+            else: on_epoch_end(done, model, optimizer)
     history['seconds'] = time.perf_counter() - started
     return history
 
@@ -219,8 +237,7 @@ def train_run(data:str|Path,        # Dataset folder (`save_dataset` layout)
     config = {'data': str(data), 'model': model, 'model_kwargs': model_kwargs or {}, 'train': cfg.to_dict(),
               'seed': seed, 'dataset_fingerprint': ds.fingerprint()}
     run = RunDir(out, config, overwrite=True)
-    net = create_model(model, ds.channels, ds.num_classes, ds.image_size, seed=derive_seed(seed, 'model'),
-                       **(model_kwargs or {}))
+    net = ModelSpec.for_dataset(model, ds, **(model_kwargs or {})).build(seed=derive_seed(seed, 'model'))
     x, y = ds.tensors('train', device)
     (run/'history.csv').unlink(missing_ok=True)
     hist = train_classifier(net, x, y, cfg, device=device, seed=derive_seed(seed, 'train'),
@@ -255,7 +272,7 @@ def gd_train(data:str=None,           # Dataset folder written by gd_simulate / 
              augment:str='galaxy',    # galaxy, dsa, none, or a strategy such as crop_rotate
              seed:int=0,              # Seed of initialisation, shuffles and augmentation
              device:str='auto'):      # cpu, cuda or auto
-    "Train one classifier on a dataset folder; writes summary.json (test_acc, balanced_acc, per_class_recall, confusion) and confusion.png."
+    "Train one classifier on a dataset folder; writes summary.json (test_acc, balanced_acc, per_class_recall, confusion) and confusion.png. Does not resume: a rerun starts again and replaces `out`."
     require(data is not None and out is not None, "Both --data and --out are required", ConfigError, data=data, out=out)
     kwargs = {'depth': depth, 'width': width, 'norm': norm} if model == 'convnet' else \
              ({'norm': norm} if model == 'resnet18' and norm in ('batch', 'instance') else {})
