@@ -13,13 +13,15 @@ import pandas as pd
 import torch
 from fastcore.script import call_parse
 
-from .core import ConfigError, DataError, RunDir, load_json, make_generator, progress, require
-from .data import Dataset, ImageSet, SynSet, load_dataset
+from galaxy_distill.core import (ConfigError, DataError, RunDir, atomic_path, derive_seed, load_json, make_generator,
+    progress, require)
+from .data import Dataset, ImageSet, SynSet, load_dataset, real_init
 from .train import plot_confusion
 
 # %% auto #0
 __all__ = ['STRETCHES', 'stretch', 'default_bands', 'composite', 'Run', 'load_run', 'fake_run', 'real_examples', 'prototype_grid',
-           'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer', 'show_run', 'gd_show']
+           'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer', 'start_set', 'show_run',
+           'gd_show']
 
 # %% ../nbs/10_visualize.ipynb #07354a6f
 STRETCHES = ('linear', 'minmax', 'clip', 'asinh')
@@ -86,10 +88,11 @@ class Run:
     def iterations(self) -> list[int]: return sorted(self.snapshots)
 
     def snapshot(self, iteration:int) -> SynSet:
-        "The prototypes saved at `iteration` (loaded once, then cached)."
+        "The prototypes saved at `iteration` (cached until the file changes)."
         require(iteration in self.snapshots, "No snapshot at this iteration", file=self.path/'snapshots', iteration=iteration,
                 available=self.iterations)
-        return _load_synset(self.snapshots[iteration])
+        p = self.snapshots[iteration]; st = p.stat()
+        return _load_synset(p, (st.st_mtime_ns, st.st_size, st.st_ino))
 
     def checkpoints(self) -> list[tuple[str, SynSet]]:
         "(label, prototypes) for every snapshot, or just the final set when there are none."
@@ -97,7 +100,8 @@ class Run:
         return [(f'iteration {it}', self.snapshot(it)) for it in self.iterations]
 
 @functools.lru_cache(maxsize=64)
-def _load_synset(path): return SynSet.load(path)
+def _load_synset(path, state):   # keyed on the file's (mtime, size, inode): a rerun in the same process reloads
+    return SynSet.load(path)
 
 def load_run(run:str|Path # A `gd_distill` run folder (or a `synset.safetensors` file)
             ) -> Run:
@@ -358,7 +362,7 @@ class Explorer:
 
     def save_png(self, path:str|Path) -> Path:
         "Write the current picture (a screenshot of the explorer's image) to `path`."
-        Path(path).parent.mkdir(parents=True, exist_ok=True); Path(path).write_bytes(self.image.value)
+        with atomic_path(path) as tmp: tmp.write_bytes(self.image.value)
         return Path(path)
 
     def _ipython_display_(self):
@@ -366,6 +370,15 @@ class Explorer:
         display(self.widget)
 
 # %% ../nbs/10_visualize.ipynb #52b95a0a
+def start_set(r:Run,       # A loaded run
+              ds:Dataset   # Its dataset
+             ) -> SynSet:
+    "The run's starting prototypes: the snapshot at iteration 0, else the `real_init` draw `gd_distill` makes with the run's seed."
+    if 0 in r.snapshots: return r.snapshot(0)
+    cfg = load_json(r.path/'config.json').get('config', {}) if (r.path/'config.json').is_file() else {}
+    ipc = len(r.synset) // max(len(r.synset.classes), 1)
+    return real_init(ds, ipc, make_generator(derive_seed(int(cfg.get('seed', 0)), 'init')))
+
 def show_run(run:str|Path,                   # Run folder
              data:str|Path|None=None,         # Dataset folder (default: the run's config 'data')
              out:str|Path|None=None,          # Figure folder (default RUN/figures)
@@ -377,6 +390,7 @@ def show_run(run:str|Path,                   # Run folder
     "Write the figures, morphology tables, discovery check and `summary.json` of a run into `out`."
     import matplotlib; import matplotlib.pyplot as plt
     from galaxy_distill import morphology as M
+    from galaxy_distill.simulate import GZOO2_CLASSES
     r = load_run(run)
     if data is None: data = load_json(r.path/'config.json').get('config', {}).get('data') if (r.path/'config.json').is_file() else None
     require(data is not None, "Which dataset? Pass --data (the run's config.json names none)", ConfigError, run=r.path)
@@ -387,7 +401,10 @@ def show_run(run:str|Path,                   # Run folder
                       'max_real': max_real}, overwrite=True)
     written = {}
     def save(name, fig):
-        fig.savefig(out/name, dpi=100, bbox_inches='tight'); plt.close(fig); written[name.split('.')[0]] = name
+        with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=100, bbox_inches='tight')
+        plt.close(fig); written[name.split('.')[0]] = name
+    def save_csv(name, df):
+        with atomic_path(out/name) as tmp: df.to_csv(tmp, index=False)
     steps = ['prototypes', 'evolution', 'metrics', 'confusion', 'morphology']
     for step in progress(steps, comment='figures', show=show):
         if step == 'prototypes': save('prototypes.png', prototype_grid(r.synset, ds.train, n_real, kind, bands))
@@ -403,17 +420,21 @@ def show_run(run:str|Path,                   # Run folder
             proto, real = M.measure_synset(r.synset), M.measure_imageset(ds.train, max_per_class=max_real)
             comp = M.compare_to_real(proto, real)
             for name, df in (('morphology.csv', proto), ('morphology_real.csv', real), ('morphology_comparison.csv', comp)):
-                df.to_csv(out/name, index=False)
+                save_csv(name, df)
             save('morphology.png', M.plot_comparison(proto, real))
             disc = None
-            if len(ds.classes) == 9:   # the nine galaxy classes GZ2_CHECKS refers to
-                disc = M.discovery_check(proto, real, ds.classes); disc.to_csv(out/'discovery.csv', index=False)
+            if list(ds.classes) == list(GZOO2_CLASSES):   # the nine galaxy classes GZ2_CHECKS refers to
+                disc = M.discovery_check(proto, real, ds.classes, start=M.measure_synset(start_set(r, ds)))
+                save_csv('discovery.csv', disc)
     summ = {'run': str(r.path), 'data': str(data), 'figures': written, 'n_prototypes': len(r.synset),
             'n_snapshots': len(r.snapshots), 'n_real_measured': len(real),
             'median_percentile': comp.groupby('metric')['percentile'].median().to_dict()}
     if disc is not None:
-        summ['discovery'] = {row['check']: {'passed': row['passed'], 'real_passed': row['real_passed']} for _, row in disc.iterrows()}
+        summ['discovery'] = {row['check']: {'passed': bool(row['passed']), 'start_passed': bool(row['start_passed']),
+                                            'real_passed': bool(row['real_passed']), 'gain_z': float(row['gain_z'])}
+                             for _, row in disc.iterrows()}
         summ['discovery_passed'] = f"{int(disc['passed'].sum())}/{len(disc)}"
+        summ['discovery_passed_start'] = f"{int(disc['start_passed'].sum())}/{len(disc)}"
     return rd.write_summary(**summ)
 
 @call_parse
@@ -429,4 +450,5 @@ def gd_show(run:str=None,          # Distillation run folder (gd_distill --out)
     band_list = [int(b) for b in bands.split(',')] if bands else None
     summ = show_run(run, data, out, stretch, band_list, n_real, max_real)
     print(f"wrote {len(summ['figures'])} figures to {Path(out) if out else Path(run)/'figures'}"
-          + (f"; discovery checks passed {summ['discovery_passed']}" if 'discovery_passed' in summ else ''))
+          + (f"; discovery checks passed {summ['discovery_passed']} (starting set: {summ['discovery_passed_start']})"
+             if 'discovery_passed' in summ else ''))
