@@ -38,6 +38,7 @@ def render() -> str:
     exporter.register_preprocessor(NbdevDirectives(), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
+    body = re.sub(r'\]\((?!https?:|/|#)([^)]+)\)', r'](nbs/\1)', body)   # links relative to nbs/ → relative to the repo root
     return HEADER + body
 
 
