@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
-from fastcore.script import call_parse, Param
+from fastcore.script import call_parse
 from matplotlib.figure import Figure
 
 from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed,
