@@ -636,4 +636,4 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
     summary = distill_folder(data, buffers, out, config, device)
     print(f"{summary['method']} ipc={summary['ipc']}: {summary['iterations']} iterations, cap {summary['start_epoch_cap']}, "
           f"best train acc {summary['best_train_acc']} at {summary['best_iteration']} → {Path(out)/'synset.safetensors'}")
-    return summary
+    # returns nothing: the console script passes a returned value to sys.exit, which would exit non-zero
