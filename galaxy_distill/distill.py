@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_distill.ipynb #eaaed164
 from __future__ import annotations
-import copy, dataclasses, math, time
+import copy, dataclasses, math, sys, time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,7 +14,8 @@ import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse, store_true
 
-from .core import (ConfigError, DataError, RunDir, default_device, derive_seed, load_metadata,
+from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device,
+                                 derive_seed, load_metadata,
                                  load_tensors, make_generator, progress, require, rng_state, save_json,
                                  save_tensors, set_rng_state)
 from .data import Dataset, SynSet, load_dataset, real_init
@@ -24,7 +25,7 @@ __all__ = ['METHODS', 'PRESETS', 'CHECKPOINT', 'DistillConfig', 'make_config', '
            'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_gradients', 'FixedStart', 'LinearStart',
            'pearson_trend', 'AdaptiveStart', 'make_policy', 'Distiller', 'match', 'step', 'save_checkpoint',
            'load_checkpoint', 'evaluate_now', 'run', 'summary', 'zca_whitening', 'check_buffer_matches',
-           'train_accuracy_evaluator', 'make_augment', 'distill_folder', 'gd_distill']
+           'initial_synset', 'train_accuracy_evaluator', 'make_augment', 'distill_folder', 'gd_distill']
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
@@ -38,7 +39,7 @@ class DistillConfig:
     expert_epochs: int = 1         # M: target is τ[t+M]
     max_start_epoch: int = 10      # T⁺ (MTT) or the largest cap T⁺_max (STM)
     lr_img: float = 1000.          # Learning rate of the images
-    lr_lr: float = 1e-5            # Learning rate of the student step size α (paper scale)
+    lr_lr: float = 1e-5            # Paper's rate on α; applied to log α scaled by 1/α₀²
     lr_teacher: float = 1e-2       # α₀: initial student step size
     batch_syn: int | None = None   # Synthetic minibatch per student step (None: all images)
     iterations: int = 500          # Iteration budget
@@ -55,7 +56,7 @@ class DistillConfig:
     lr_floor_ratio: float = 0.005  # Stop fine-tuning once lr_img < ratio × initial lr_img
     probe_every: int = 1           # Probe the next epoch every k-th iteration
     constant_memory: bool = False  # Recompute per-step quantities in the backward pass
-    augment: str = 'galaxy'        # Augmentation inside the unroll and the evaluations: 'galaxy', 'dsa' or 'none'
+    augment: str = 'galaxy'        # Augmentation preset inside the unroll and the evaluations: 'galaxy', 'dsa' or 'none'
     eval_every: int = 100          # Iterations between evaluations (0: none)
     checkpoint_every: int = 50     # Iterations between checkpoints (0: none)
     num_eval: int = 1              # Networks trained per evaluation
@@ -346,7 +347,7 @@ class Distiller:
         self.opt_lr = torch.optim.SGD([self.log_lr], lr=config.lr_lr / config.lr_teacher**2, momentum=config.momentum)
         self.generator = make_generator(config.seed)
         self.policy = make_policy(config)
-        self.iteration, self.nan_scale, self.nan_skips = 0, 1., 0
+        self.iteration, self.nan_scale, self.nan_skips, self.eval_failures, self.eval_event = 0, 1., 0, 0, None
         self.best_acc, self.best_iteration, self.elapsed, self.stop_reason = None, None, 0., None
         self._good = self._capture()
 
@@ -407,10 +408,12 @@ def step(self) -> dict:
     start = self.policy.start_epoch(it, self.generator)
     cap_log = self.policy.log()
     loss, d_images, d_log_lr = self.match(expert, start, start + c.expert_epochs, self.images, self.generator)
-    probe_epoch, probe = self.policy.probe_epoch(it), None
-    if probe_epoch is not None:   # forward only: no graph into the images; fixed draws so only S changes between probes
-        probe_gen = make_generator(derive_seed(c.seed, 'probe'))
-        probe = float(self.match(expert, probe_epoch, probe_epoch + c.expert_epochs, self.images.detach(), probe_gen, gradients=False))
+    probe_epoch, probe, probe_expert = self.policy.probe_epoch(it), None, None
+    if probe_epoch is not None:   # forward only, no graph into the images; one expert and fixed draws per stage
+        probe_expert = derive_seed(c.seed, 'probe_expert', self.policy.cap) % self.buffer.n_experts
+        probe_gen = make_generator(derive_seed(c.seed, 'probe', self.policy.cap))
+        probe = float(self.match(probe_expert, probe_epoch, probe_epoch + c.expert_epochs, self.images.detach(), probe_gen,
+                                 gradients=False))
     skipped = not _finite(loss, d_images, d_log_lr)
     if not skipped:
         self.opt_img.param_groups[0]['lr'] = self.lr_img     # policy (fine-tuning) and NaN scales
@@ -427,7 +430,8 @@ def step(self) -> dict:
     seconds = time.perf_counter() - t0
     self.elapsed += seconds
     return {'iteration': self.iteration, 'expert': expert, 'start_epoch': start, **cap_log,
-            'loss': float(loss) if math.isfinite(float(loss)) else None, 'probe_epoch': probe_epoch, 'probe_loss': probe,
+            'loss': float(loss) if math.isfinite(float(loss)) else None, 'probe_epoch': probe_epoch, 'probe_expert': probe_expert,
+            'probe_loss': probe,
             'lr_img': self.lr_img, 'syn_lr': self.syn_lr, 'event': ';'.join(f'{k}={v}' for k, v in events.items()
                                                                               if k not in ('trend_r', 'trend_s')),
             'trend_r': events.get('trend_r'), 'nan_skip': int(skipped), 'seconds': seconds, 'elapsed': self.elapsed,
@@ -445,7 +449,7 @@ def save_checkpoint(self, path:str|Path):
                'torch_rng': rng_state()['torch_cpu']}
     for k in ('mom_img', 'mom_lr'):
         if state[k] is not None: tensors[k] = state[k]
-    meta = {'iteration': self.iteration, 'nan_scale': self.nan_scale, 'nan_skips': self.nan_skips,
+    meta = {'iteration': self.iteration, 'nan_scale': self.nan_scale, 'nan_skips': self.nan_skips, 'eval_failures': self.eval_failures,
             'policy': self.policy.state_dict(), 'best_acc': self.best_acc, 'best_iteration': self.best_iteration,
             'elapsed': self.elapsed}
     save_tensors(path, tensors, meta)
@@ -460,14 +464,20 @@ def load_checkpoint(self, path:str|Path):
     self.generator.set_state(t['generator'].cpu()); torch.set_rng_state(t['torch_rng'].cpu())
     self.policy.load_state_dict(meta['policy'])
     for k in ('iteration', 'nan_scale', 'nan_skips', 'best_acc', 'best_iteration', 'elapsed'): setattr(self, k, meta[k])
+    self.eval_failures = meta.get('eval_failures', 0)
 
 Distiller.save_checkpoint, Distiller.load_checkpoint = save_checkpoint, load_checkpoint
 
 # %% ../nbs/08_distill.ipynb #fbf59d20
 def evaluate_now(self) -> float | None:
     "Evaluate the current set, save its snapshot, and keep it as `synset.safetensors` when it is the best so far."
-    syn = self.synset()
-    acc = float(self.evaluator(syn)) if self.evaluator is not None else None
+    syn, acc, self.eval_event = self.synset(), None, None
+    if self.evaluator is not None:
+        try: acc = float(self.evaluator(syn))
+        except GalaxyDistillError as e:     # an evaluation network diverged: no point, the run goes on
+            if 'diverged' not in str(e): raise
+            self.eval_failures += 1; self.eval_event = 'eval_diverged'
+            print(f"warning: evaluation at iteration {self.iteration} diverged; train_acc left empty ({e})", file=sys.stderr)
     if self.run_dir is not None:
         syn.meta['train_acc'] = acc
         syn.save(self.run_dir/'snapshots'/f'synset_{self.iteration:06d}.safetensors')
@@ -480,8 +490,9 @@ def evaluate_now(self) -> float | None:
 def _truncate_metrics(path:Path, iteration:int):
     "Drop rows logged after the checkpoint we resume from."
     if not path.exists() or path.stat().st_size == 0: return
-    df = pd.read_csv(path)
-    df[df['iteration'] <= iteration].to_csv(path, index=False, lineterminator='\n')
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)     # text in, text out: kept rows stay byte-identical
+    keep = pd.to_numeric(df['iteration']) <= iteration
+    with atomic_path(path) as tmp: df[keep].to_csv(tmp, index=False, lineterminator='\n')
 
 def run(self) -> dict:
     "Distil until the iteration budget or the policy's stopping rule; returns the summary."
@@ -491,12 +502,14 @@ def run(self) -> dict:
         self.load_checkpoint(ckpt); _truncate_metrics(rd/'metrics.csv', self.iteration)
     elif c.eval_every and self.iteration == 0:
         acc = self.evaluate_now()
-        if rd is not None: rd.log_row('metrics', {**_EMPTY_ROW, 'iteration': 0, 'lr_img': self.lr_img, 'syn_lr': self.syn_lr, 'train_acc': acc})
+        if rd is not None: rd.log_row('metrics', {**_EMPTY_ROW, 'iteration': 0, 'lr_img': self.lr_img, 'syn_lr': self.syn_lr,
+                                                  'train_acc': acc, 'event': self.eval_event})
     for _ in progress(range(self.iteration, c.iterations), comment=c.method, show=self.show):
         if self.policy.finished: break
         row = self.step()
         if c.eval_every and (self.iteration % c.eval_every == 0 or self.iteration == c.iterations or self.policy.finished):
             row['train_acc'] = self.evaluate_now()
+            if self.eval_event: row['event'] = ';'.join(filter(None, [row['event'], self.eval_event]))
         if rd is not None:
             rd.log_row('metrics', row)
             if c.checkpoint_every and self.iteration % c.checkpoint_every == 0: self.save_checkpoint(ckpt)
@@ -507,7 +520,7 @@ def run(self) -> dict:
     return self.summary()
 
 _EMPTY_ROW = dict.fromkeys(['iteration', 'expert', 'start_epoch', 'start_epoch_cap', 'history_len', 'phase', 'loss',
-                            'probe_epoch', 'probe_loss', 'lr_img', 'syn_lr', 'event', 'trend_r', 'nan_skip', 'seconds',
+                            'probe_epoch', 'probe_expert', 'probe_loss', 'lr_img', 'syn_lr', 'event', 'trend_r', 'nan_skip', 'seconds',
                             'elapsed', 'train_acc'])
 
 def summary(self) -> dict:
@@ -515,7 +528,8 @@ def summary(self) -> dict:
     return {'method': self.config.method, 'ipc': self.config.ipc, 'iterations': self.iteration,
             'start_epoch_cap': self.policy.cap, 'level_ups': getattr(self.policy, 'level_ups', []),
             'phase': self.policy.log()['phase'], 'best_iteration': self.best_iteration, 'best_train_acc': self.best_acc,
-            'syn_lr': self.syn_lr, 'lr_img': self.lr_img, 'nan_skips': self.nan_skips, 'stop_reason': self.stop_reason,
+            'syn_lr': self.syn_lr, 'lr_img': self.lr_img, 'nan_skips': self.nan_skips, 'eval_failures': self.eval_failures,
+            'stop_reason': self.stop_reason,
             'distill_seconds': self.elapsed, 'seconds_per_iteration': self.elapsed / max(self.iteration, 1)}
 
 Distiller.evaluate_now, Distiller.run, Distiller.summary = evaluate_now, run, summary
@@ -545,6 +559,15 @@ def check_buffer_matches(buffer, ds:Dataset, folder=None):
         require(size == tuple(ds.image_size), "The buffer's model expects another image size", DataError,
                 buffer=folder, model=size, dataset=tuple(ds.image_size))
 
+def initial_synset(ds:Dataset, config:DistillConfig) -> SynSet:
+    "The starting set of `config.init`: real train images per class, or N(0, 1) noise in normalised units."
+    gen = make_generator(derive_seed(config.seed, 'init'))
+    init = real_init(ds, config.ipc, gen, config.lr_teacher)
+    if config.init == 'noise':
+        init.images = torch.randn(init.images.shape, generator=gen)
+        init.meta = {'init': 'noise', 'dataset_fingerprint': ds.fingerprint()}   # no source_ids: nothing real was copied
+    return init
+
 def _open_buffer(path):
     from galaxy_distill.buffers import TrajectoryBuffer
     return TrajectoryBuffer(path)
@@ -568,13 +591,9 @@ def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, devic
     return evaluate
 
 def make_augment(name:str='galaxy'):
-    "The differentiable augmentation `name` ('galaxy', 'dsa', 'none') used inside the unroll, with `sample` and `aug`."
+    "The differentiable augmentation preset `name` ('galaxy', 'dsa'; 'none' gives None) used inside the unroll."
     from galaxy_distill.augment import Augment
-    aug = Augment.from_name(name)
-    if aug is None: return None
-    require(hasattr(aug, 'sample') and hasattr(aug, 'aug'), "The augmentation lacks sample/aug (needed to replay draws)",
-            ConfigError, augment=type(aug).__name__)
-    return aug
+    return Augment.from_name(name)
 
 def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict:
     "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary."
@@ -584,10 +603,7 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
     if hasattr(buffer, 'check'): buffer.check(dataset=ds)
     config.check_buffer(buffer.epochs)
     net_fn, spec = _student(buffer, device)
-    gen = make_generator(derive_seed(config.seed, 'init'))
-    init = real_init(ds, config.ipc, gen, config.lr_teacher)
-    if config.init == 'noise':
-        init.images = torch.randn(init.images.shape, generator=gen)
+    init = initial_synset(ds, config)
     augment = make_augment(config.augment)
     rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers)}, may_change=['iterations', 'eval_every'])
     if evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)
@@ -610,7 +626,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                expert_epochs:int=None,     # M: epochs between start and target
                max_start_epoch:int=None,   # T⁺ (MTT) or the largest cap (STM)
                lr_img:float=None,          # Image learning rate
-               lr_lr:float=None,           # Step-size learning rate
+               lr_lr:float=None,           # Paper's rate on α (applied to log α scaled by 1/α₀²)
                lr_teacher:float=None,      # α₀, initial student step size
                batch_syn:int=None,         # Synthetic minibatch per student step
                iterations:int=None,        # Iteration budget
@@ -620,7 +636,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                num_eval:int=None,          # Networks per evaluation
                eval_epochs:int=None,       # Epochs per evaluation network
                constant_memory:store_true=False, # Recompute the unroll in the backward pass (memory independent of N)
-               augment:str=None,           # galaxy (default: any rotation, no flips) | dsa | none
+               augment:str=None,           # Augmentation preset: galaxy (default: any rotation, no flips) | dsa | none
                device:str=None,            # cpu, cuda, cuda:1 (default: CUDA when available)
                seed:int=None):             # Seed of every random draw
     "Distil a dataset folder into synthetic images with MTT or STM (`--method`, `--ipc`, `--preset`)."
