@@ -41,7 +41,7 @@ class DemoConfig:
     eval_every: int = 200        # Iterations between train-split evaluations (model selection)
     num_eval: int = 5            # Fresh networks per evaluated set
     eval_epochs: int = 300       # Epochs per evaluation network on the synthetic set
-    full_epochs: int = 30        # Epochs of the full-data baseline
+    full_epochs: int = 100       # Epochs of the full-data baseline (900 images, batch 256: 30 epochs stop at ~63 %, 100 reach ~78 %)
     seed: int = 0                # Seed of everything
 
     def validate(self) -> DemoConfig:
