@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #ff061018
 from __future__ import annotations
-import dataclasses
+import dataclasses, math
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -231,7 +231,7 @@ def load_dataset(folder:str|Path,              # A folder written by `save_datas
 # %% ../nbs/01_data.ipynb #ba2358bd
 @dataclasses.dataclass
 class SynSet:
-    "Synthetic `images` (normalised float32 `N×C×H×W`), `labels`, learned step size `syn_lr`, and their provenance."
+    "Synthetic `images` (normalised float32 `N×C×H×W`), hard `labels`, learned step size `syn_lr`, provenance, optional `soft_labels`."
     images: torch.Tensor
     labels: torch.Tensor
     syn_lr: float
@@ -239,6 +239,7 @@ class SynSet:
     mean: torch.Tensor
     std: torch.Tensor
     meta: dict = dataclasses.field(default_factory=dict)
+    soft_labels: torch.Tensor|None = None   # N×K class probabilities (rows sum to 1), or None for hard labels only
 
     def __post_init__(self):
         self.labels = torch.as_tensor(self.labels, dtype=torch.int64)
@@ -250,11 +251,22 @@ class SynSet:
                 images=len(self.images), labels=tuple(self.labels.shape))
         require(self.mean.shape == (self.images.shape[1],), "mean/std need one value per channel",
                 channels=self.images.shape[1], mean=self.mean.tolist())
+        if self.soft_labels is not None:
+            p = self.soft_labels = torch.as_tensor(self.soft_labels, dtype=torch.float32)
+            require(p.shape == (len(self.images), len(self.classes)), "Soft labels need one probability per image and class",
+                    images=len(self.images), classes=len(self.classes), soft_labels=tuple(p.shape))
+            require(bool(torch.isfinite(p).all()) and bool((p >= 0).all()) and bool(torch.allclose(p.sum(1), torch.ones(len(p)), atol=1e-4)),
+                    "Soft labels must be finite probabilities summing to 1 per image", rows=len(p))
 
     def __len__(self): return len(self.labels)
     def __repr__(self): return f"SynSet({len(self)} images {tuple(self.images.shape[1:])}, ipc={self.ipc}, syn_lr={self.syn_lr:.3g})"
     @property
     def ipc(self) -> int: return int(torch.bincount(self.labels, minlength=len(self.classes)).max()) if len(self) else 0
+
+    @property
+    def targets(self) -> torch.Tensor:
+        "What a network trains on: `soft_labels` when present, else the hard `labels`."
+        return self.labels if self.soft_labels is None else self.soft_labels
 
     def display_images(self) -> torch.Tensor:
         "Images un-normalised to the [0,1] scale of the source data (unclipped)."
@@ -263,8 +275,9 @@ class SynSet:
     def save(self, path:str|Path) -> Path:
         "Write this set to a safetensors file atomically (NaN images are refused)."
         meta = {**self.meta, 'classes': self.classes, 'mean': self.mean.tolist(), 'std': self.std.tolist(), 'ipc': self.ipc}
-        return save_tensors(path, {'images': self.images.detach().float(), 'labels': self.labels,
-                                   'lr': torch.tensor(self.syn_lr, dtype=torch.float32)}, meta)
+        tensors = {'images': self.images.detach().float(), 'labels': self.labels, 'lr': torch.tensor(self.syn_lr, dtype=torch.float32)}
+        if self.soft_labels is not None: tensors['soft_labels'] = self.soft_labels.detach().float()
+        return save_tensors(path, tensors, meta)
 
     @classmethod
     def load(cls, path:str|Path, device:str|torch.device='cpu') -> SynSet:
@@ -272,24 +285,31 @@ class SynSet:
         t, meta = load_tensors(path, device), load_metadata(path)
         for k in ('classes', 'mean', 'std'): require(k in meta, "Synthetic set header lacks a field", file=Path(path), field=k)
         rest = {k: v for k, v in meta.items() if k not in ('classes', 'mean', 'std', 'ipc')}
-        return cls(t['images'], t['labels'], float(t['lr']), meta['classes'], meta['mean'], meta['std'], rest)
+        return cls(t['images'], t['labels'], float(t['lr']), meta['classes'], meta['mean'], meta['std'], rest, t.get('soft_labels'))
 
 # %% ../nbs/01_data.ipynb #c69b14de
 def real_init(ds:Dataset,                  # Source dataset
               ipc:int,                     # Images per class
               generator:torch.Generator|None=None, # Randomness of the draw
-              syn_lr:float=0.01) -> SynSet:
-    "A `SynSet` of `ipc` random real train images per class (no repeats; an error if a class is too small)."
+              syn_lr:float=0.01,           # Step size recorded in the set
+              scores:torch.Tensor|None=None, # One score per train image: draw only among the best of each class
+              top:float=0.2                # With `scores`: the fraction of each class (at least `ipc` images) to draw from
+             ) -> SynSet:
+    "A `SynSet` of `ipc` random real train images per class (no repeats; an error if a class is too small), optionally among the top-`scores` ones."
     require(ipc >= 1, "ipc must be at least 1", ConfigError, ipc=ipc)
+    require(scores is None or tuple(scores.shape) == (len(ds.train),), "One score per train image is needed", ConfigError,
+            scores=None if scores is None else tuple(scores.shape), train_images=len(ds.train))
     picks = []
     for k, name in enumerate(ds.classes):
         idx = ds.train.class_indices(k)
         require(len(idx) >= ipc, "A class has fewer train images than ipc", ConfigError, cls=name, available=len(idx), ipc=ipc)
+        if scores is not None:
+            idx = idx[scores.cpu()[idx].argsort(descending=True, stable=True)[:max(ipc, math.ceil(top * len(idx)))]]
         picks.append(idx[torch.randperm(len(idx), generator=generator)[:ipc]])
     picks = torch.cat(picks)
     return SynSet(ds.normalize(ds.train.images[picks]), ds.train.labels[picks], syn_lr, ds.classes, ds.mean, ds.std,
-                  {'init': 'real', 'dataset_fingerprint': ds.fingerprint(), 'source_ids': (None if ds.train.ids is None
-                                                                                         else [ds.train.ids[i] for i in picks.tolist()])})
+                  {'init': 'real' if scores is None else f'real_top{top:g}', 'dataset_fingerprint': ds.fingerprint(),
+                   'source_ids': None if ds.train.ids is None else [ds.train.ids[i] for i in picks.tolist()]})
 
 def class_mean_init(ds:Dataset, syn_lr:float=0.01) -> SynSet:
     "A `SynSet` holding the mean normalised train image of each class (IPC 1)."

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from fastcore.script import call_parse, store_true
 
 from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device,
@@ -21,14 +22,15 @@ from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_pa
 from .data import Dataset, SynSet, load_dataset, real_init
 
 # %% auto #0
-__all__ = ['METHODS', 'PRESETS', 'CHECKPOINT', 'DistillConfig', 'make_config', 'MemoryBuffer', 'flat_model', 'UnrollPlan',
-           'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_gradients', 'FixedStart', 'LinearStart',
-           'pearson_trend', 'AdaptiveStart', 'make_policy', 'Distiller', 'match', 'step', 'save_checkpoint',
-           'load_checkpoint', 'evaluate_now', 'run', 'summary', 'zca_whitening', 'check_buffer_matches',
-           'initial_synset', 'train_accuracy_evaluator', 'make_augment', 'distill_folder', 'gd_distill']
+__all__ = ['METHODS', 'INITS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer',
+           'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_gradients',
+           'FixedStart', 'LinearStart', 'pearson_trend', 'AdaptiveStart', 'make_policy', 'expert_predictions',
+           'LearnedTensor', 'image_optimizer', 'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
+           'train_accuracy_evaluator', 'make_augment', 'distill_folder', 'gd_distill']
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
+INITS = ('real', 'confident', 'noise')
 
 @dataclasses.dataclass
 class DistillConfig:
@@ -43,8 +45,11 @@ class DistillConfig:
     lr_teacher: float = 1e-2       # α₀: initial student step size
     batch_syn: int | None = None   # Synthetic minibatch per student step (None: all images)
     iterations: int = 500          # Iteration budget
-    momentum: float = 0.5          # SGD momentum of images and log α
-    init: str = 'real'             # 'real' images per class or 'noise'
+    momentum: float = 0.5          # SGD momentum of images (with image_optimizer='sgd'), log α and label logits
+    image_optimizer: str = 'sgd'   # 'sgd' (paper: lr_img in gradient units) or 'adam' (lr_img ≈ step per pixel in normalised units)
+    soft_labels: bool = False      # Learn soft labels (DATM): logits start from the experts' predictions
+    lr_label: float = 5.           # Learning rate of the label logits (SGD with `momentum`)
+    init: str = 'real'             # 'real' random train images per class, 'confident' (among those the experts classify best) or 'noise'
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
     initial_cap: int = 1           # c₀: first STM cap
     trend_every: int = 10          # Iterations between trend tests
@@ -69,11 +74,15 @@ class DistillConfig:
         for name in ('ipc', 'syn_steps', 'expert_epochs', 'max_start_epoch', 'initial_cap', 'trend_every', 'probe_every',
                      'finetune_every', 'num_eval', 'eval_epochs'):
             require(int(getattr(self, name)) >= 1, f"{name} must be at least 1", ConfigError, option=name, value=getattr(self, name))
-        for name in ('lr_img', 'lr_lr', 'lr_teacher', 'lr_floor_ratio'):
+        for name in ('lr_img', 'lr_lr', 'lr_teacher', 'lr_floor_ratio', 'lr_label'):
             v = getattr(self, name)
             require(math.isfinite(v) and v > 0, f"{name} must be a positive number", ConfigError, option=name, value=v)
         require(self.batch_syn is None or self.batch_syn >= 1, "batch_syn must be at least 1", ConfigError, option='batch_syn', value=self.batch_syn)
-        require(self.init in ('real', 'noise'), "Unknown init", ConfigError, option='init', value=self.init, expected=['real', 'noise'])
+        require(self.init in INITS, "Unknown init", ConfigError, option='init', value=self.init, expected=list(INITS))
+        require(self.image_optimizer in ('sgd', 'adam'), "Unknown image_optimizer", ConfigError, option='image_optimizer',
+                value=self.image_optimizer, expected=['sgd', 'adam'])
+        require(math.isfinite(self.momentum) and 0 <= self.momentum < 1, "momentum must lie in [0, 1)", ConfigError,
+                option='momentum', value=self.momentum)
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
         require(self.initial_cap <= self.max_start_epoch, "initial_cap exceeds max_start_epoch", ConfigError,
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
@@ -196,43 +205,58 @@ def unroll_first_order(net_fn, theta0, images, labels, lr, plan, augment=None, k
     return (theta, kept) if keep else theta
 
 # %% ../nbs/08_distill.ipynb #4b9d1c69
+def _soft_targets(label_logits:torch.Tensor) -> torch.Tensor:
+    "Training targets of learned soft labels: the softmax of their logits (DATM)."
+    return label_logits.softmax(1)
+
 def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
                     theta0:torch.Tensor,    # τ[t], the start
                     target:torch.Tensor,    # τ[t+M], the target
                     images:torch.Tensor,    # Synthetic images S (leaf)
-                    labels:torch.Tensor,    # Their labels
+                    labels:torch.Tensor,    # Their hard labels (used when `label_logits` is None)
                     log_lr:torch.Tensor,    # log α (0-d leaf)
                     plan:UnrollPlan,        # Minibatches and augmentation of the N steps
                     augment=None,           # Differentiable augmentation with `aug(x, params)`, or None
-                    constant_memory:bool=False): # Recompute per step in the backward pass
-    "Matching loss and its gradients `(loss, d_images, d_log_lr)` for one unroll described by `plan`."
+                    constant_memory:bool=False, # Recompute per step in the backward pass
+                    label_logits:torch.Tensor|None=None # Learned soft labels as N×K logits (targets = softmax), or None
+                   ) -> tuple[torch.Tensor, dict]:
+    "Matching loss and its gradients by name (`images`, `log_lr`, and `label_logits` when given) for one unroll described by `plan`."
     theta0, target = theta0.detach(), target.detach()
+    soft = label_logits is not None
     if not constant_memory:
-        images_, log_lr_ = images.detach().requires_grad_(True), log_lr.detach().requires_grad_(True)
-        lr, theta = log_lr_.exp(), theta0.clone().requires_grad_(True)
+        leaves = {'images': images, 'log_lr': log_lr, **({'label_logits': label_logits} if soft else {})}
+        leaves = {k: v.detach().requires_grad_(True) for k, v in leaves.items()}
+        ys = _soft_targets(leaves['label_logits']) if soft else labels
+        lr, theta = leaves['log_lr'].exp(), theta0.clone().requires_grad_(True)
         for idx, params in zip(plan.batches, plan.aug_params):
-            theta = theta - lr * _student_grad(net_fn, theta, _inputs(images_, idx, augment, params), labels[idx], True)
+            theta = theta - lr * _student_grad(net_fn, theta, _inputs(leaves['images'], idx, augment, params), ys[idx], True)
         loss = matching_loss(theta, theta0, target)
-        d_images, d_log_lr = torch.autograd.grad(loss, [images_, log_lr_])
-        return loss.detach(), d_images, d_log_lr
+        return loss.detach(), dict(zip(leaves, torch.autograd.grad(loss, list(leaves.values()))))
     lr = log_lr.detach().exp()
-    theta_n, thetas = unroll_first_order(net_fn, theta0, images, labels, lr, plan, augment, keep=True)
+    ys = _soft_targets(label_logits.detach()) if soft else labels
+    theta_n, thetas = unroll_first_order(net_fn, theta0, images, ys, lr, plan, augment, keep=True)
     denom = ((theta0 - target)**2).sum()
     loss = ((theta_n - target)**2).sum() / denom
     v = 2 * (theta_n - target) / denom                                       # ∂L/∂θ_N
     d_images, d_lr = torch.zeros_like(images), torch.zeros((), dtype=theta0.dtype, device=theta0.device)
+    d_logits = torch.zeros_like(label_logits) if soft else None
     for k in reversed(range(len(thetas))):
         idx, params = plan.batches[k], plan.aug_params[k]
         theta = thetas[k].detach().requires_grad_(True)
         xb = images.detach()[idx].requires_grad_(True)
         x = augment.aug(xb, params) if augment is not None else xb
-        g = _student_grad(net_fn, theta, x, labels[idx], True)
+        zb = label_logits.detach()[idx].requires_grad_(True) if soft else None
+        g = _student_grad(net_fn, theta, x, _soft_targets(zb) if soft else labels[idx], True)
         d_lr = d_lr - (g.detach() * v).sum()                                # ∂θ_{k+1}/∂α = −g_k
-        h_theta, h_x = torch.autograd.grad(g, [theta, xb], grad_outputs=v, allow_unused=True)
+        wrt = [theta, xb] + ([zb] if soft else [])
+        h_theta, h_x, *h_z = torch.autograd.grad(g, wrt, grad_outputs=v, allow_unused=True)
         if h_x is not None: d_images.index_add_(0, idx, -lr * h_x)
+        if soft and h_z[0] is not None: d_logits.index_add_(0, idx, -lr * h_z[0])
         if h_theta is not None: v = v - lr * h_theta
-        del g, h_theta, h_x
-    return loss, d_images, d_lr * lr
+        del g, h_theta, h_x, h_z
+    grads = {'images': d_images, 'log_lr': d_lr * lr}
+    if soft: grads['label_logits'] = d_logits
+    return loss, grads
 
 # %% ../nbs/08_distill.ipynb #11c34f76
 class FixedStart:
@@ -321,14 +345,60 @@ def make_policy(config:DistillConfig):
     return AdaptiveStart(c.max_start_epoch, c.initial_cap, c.start_order, c.trend_every, c.trend_lambda, c.overfit_sigma,
                          c.stage_max, c.finetune_every, c.finetune_decay, c.lr_floor_ratio, c.probe_every)
 
+# %% ../nbs/08_distill.ipynb #4abeb7b6
+@torch.no_grad()
+def expert_predictions(net_fn:Callable,      # Student `(flat, x) -> logits`
+                       buffer,               # Experts: `n_experts`, `params(e, t)`
+                       images:torch.Tensor,  # Normalised images N×C×H×W (on the compute device)
+                       epoch:int,            # Recorded epoch t of every expert
+                       batch_size:int=512    # Images per forward pass
+                      ) -> torch.Tensor:
+    "The experts' mean predicted class probabilities (N×K) on `images` at `epoch`."
+    total = 0.
+    for e in range(buffer.n_experts):
+        theta = buffer.params(e, epoch).to(images.device, torch.float32)
+        total = total + torch.cat([net_fn(theta, images[i:i + batch_size]).softmax(1) for i in range(0, len(images), batch_size)])
+    return total / buffer.n_experts
+
 # %% ../nbs/08_distill.ipynb #ad0ebd16
+class LearnedTensor:
+    "One learned tensor (a leaf) and its optimiser; `state`/`load` copy both, by flat names, for the NaN guard and checkpoints."
+    def __init__(self, value:torch.Tensor, make_optimizer:Callable):
+        self.tensor = value.detach().clone().requires_grad_(True)
+        self.optimizer = make_optimizer([self.tensor])
+
+    def state(self) -> dict[str, torch.Tensor]:
+        "Copies of the tensor (`value`) and of each entry of its optimiser state (momentum, Adam moments and step)."
+        st = self.optimizer.state.get(self.tensor, {})
+        return {'value': self.tensor.detach().clone(),
+                **{k: (v.detach().clone() if torch.is_tensor(v) else torch.tensor(float(v))) for k, v in st.items()}}
+
+    def load(self, state:dict[str, torch.Tensor]):
+        "Put back what `state` returned."
+        with torch.no_grad(): self.tensor.copy_(state['value'])
+        rest = {k: v.detach().clone().to('cpu' if k == 'step' else self.tensor.device) for k, v in state.items() if k != 'value'}  # Adam keeps its step count on the CPU
+        if rest: self.optimizer.state[self.tensor] = rest
+        else: self.optimizer.state.pop(self.tensor, None)
+
+    def step(self, grad:torch.Tensor, lr:float):
+        "One optimiser step with gradient `grad` at learning rate `lr`."
+        self.optimizer.param_groups[0]['lr'] = lr
+        self.tensor.grad = grad.detach().reshape(self.tensor.shape).to(self.tensor.dtype)
+        self.optimizer.step()
+        self.tensor.grad = None
+
+def image_optimizer(config:DistillConfig) -> Callable:
+    "The optimiser factory of the images: SGD with `momentum` or Adam (`config.image_optimizer`)."
+    if config.image_optimizer == 'adam': return lambda ps: torch.optim.Adam(ps, lr=config.lr_img)
+    return lambda ps: torch.optim.SGD(ps, lr=config.lr_img, momentum=config.momentum)
+
 class Distiller:
     "One distillation run: `config`, experts in `buffer`, student `net_fn`, and the `init` synthetic set."
     def __init__(self,
                  config:DistillConfig,          # Settings (validated)
                  buffer,                        # Experts: `n_experts`, `epochs`, `params(e, t)`
                  net_fn:Callable,               # Student `(flat, x) -> logits`
-                 init:SynSet,                   # Initial synthetic set (labels, classes, mean/std)
+                 init:SynSet,                   # Initial synthetic set (labels, classes, mean/std; soft labels optional)
                  augment=None,                  # Differentiable augmentation (`sample`, `aug`) or None
                  evaluator:Callable|None=None,  # `SynSet -> train accuracy`, or None (the last set is kept)
                  run:RunDir|None=None,          # Run folder for metrics, snapshots and checkpoints
@@ -340,11 +410,15 @@ class Distiller:
         self.run_dir, self.device, self.show, self.init = run, torch.device(device), show, init
         self.meta = {**init.meta, **(meta or {}), 'method': config.method}
         self.labels = init.labels.to(self.device)
-        self.images = init.images.detach().clone().float().to(self.device).requires_grad_(True)
-        self.log_lr = torch.tensor(math.log(config.lr_teacher), device=self.device).requires_grad_(True)
-        self.opt_img = torch.optim.SGD([self.images], lr=config.lr_img, momentum=config.momentum)
-        # lr_lr is the paper's rate on α; on log α the gradient is α·∂L/∂α, so scale by 1/α₀²
-        self.opt_lr = torch.optim.SGD([self.log_lr], lr=config.lr_lr / config.lr_teacher**2, momentum=config.momentum)
+        sgd = lambda lr: (lambda ps: torch.optim.SGD(ps, lr=lr, momentum=config.momentum))
+        self.learned = {
+            'images': LearnedTensor(init.images.float().to(self.device), image_optimizer(config)),
+            # lr_lr is the paper's rate on α; on log α the gradient is α·∂L/∂α, so scale by 1/α₀²
+            'log_lr': LearnedTensor(torch.tensor(math.log(config.lr_teacher), device=self.device), sgd(config.lr_lr / config.lr_teacher**2))}
+        if config.soft_labels:
+            p = init.soft_labels if init.soft_labels is not None else expert_predictions(
+                net_fn, buffer, init.images.float().to(self.device), min(config.max_start_epoch + config.expert_epochs, buffer.epochs))
+            self.learned['label_logits'] = LearnedTensor(p.to(self.device).clamp_min(1e-8).log(), sgd(config.lr_label))
         self.generator = make_generator(config.seed)
         self.policy = make_policy(config)
         self.iteration, self.nan_scale, self.nan_skips, self.eval_failures, self.eval_event = 0, 1., 0, 0, None
@@ -352,75 +426,81 @@ class Distiller:
         self._good = self._capture()
 
     @property
+    def images(self) -> torch.Tensor: return self.learned['images'].tensor
+    @property
+    def log_lr(self) -> torch.Tensor: return self.learned['log_lr'].tensor
+    @property
+    def label_logits(self) -> torch.Tensor|None: return self.learned['label_logits'].tensor if 'label_logits' in self.learned else None
+    @property
     def lr_img(self) -> float: return self.config.lr_img * self.policy.lr_scale * self.nan_scale
     @property
     def syn_lr(self) -> float: return float(self.log_lr.detach().exp())
 
+    def learning_rates(self) -> dict[str, float]:
+        "This iteration's rate of each learned tensor: the policy (fine-tuning) scales the images', a NaN halves the images' and labels'."
+        c = self.config
+        rates = {'images': self.lr_img, 'log_lr': c.lr_lr / c.lr_teacher**2}
+        if 'label_logits' in self.learned: rates['label_logits'] = self.nan_scale * c.lr_label
+        return rates
+
+    def targets(self) -> torch.Tensor:
+        "What the student trains on: the soft labels' probabilities (detached) or the hard labels."
+        z = self.label_logits
+        return self.labels if z is None else _soft_targets(z.detach())
+
     def synset(self) -> SynSet:
         "The current synthetic set (detached, on the CPU)."
+        z = self.label_logits
         return SynSet(self.images.detach().cpu().clone(), self.labels.cpu(), self.syn_lr, self.init.classes, self.init.mean,
-                      self.init.std, {**self.meta, 'iteration': self.iteration, 'ipc': self.config.ipc})
+                      self.init.std, {**self.meta, 'iteration': self.iteration, 'ipc': self.config.ipc},
+                      None if z is None else _soft_targets(z.detach()).cpu())
 
 # %% ../nbs/08_distill.ipynb #214c5399
-def _momentum(opt):
-    p = opt.param_groups[0]['params'][0]
-    return opt.state.get(p, {}).get('momentum_buffer')
+@patch
+def _capture(self:Distiller) -> dict:
+    "Copies of the learned state: `{name: LearnedTensor.state()}`."
+    return {name: lt.state() for name, lt in self.learned.items()}
 
-def _set_momentum(opt, buf):
-    p = opt.param_groups[0]['params'][0]
-    if buf is None: opt.state.pop(p, None)
-    else: opt.state[p]['momentum_buffer'] = buf.clone().to(p.device)
-
-def _capture(self) -> dict:
-    "Copies of the learned state."
-    clone = lambda t: None if t is None else t.detach().clone()
-    return {'images': clone(self.images), 'log_lr': clone(self.log_lr),
-            'mom_img': clone(_momentum(self.opt_img)), 'mom_lr': clone(_momentum(self.opt_lr))}
-
-def _restore(self, state:dict):
+@patch
+def _restore(self:Distiller, state:dict):
     "Put back the learned state captured by `_capture`."
-    with torch.no_grad():
-        self.images.copy_(state['images']); self.log_lr.copy_(state['log_lr'])
-    _set_momentum(self.opt_img, state['mom_img']); _set_momentum(self.opt_lr, state['mom_lr'])
-
-Distiller._capture, Distiller._restore = _capture, _restore
+    for name, lt in self.learned.items(): lt.load(state[name])
 
 # %% ../nbs/08_distill.ipynb #84fe5d2e
-def match(self, expert:int, start:int, target_epoch:int, images:torch.Tensor, generator:torch.Generator,
+@patch
+def match(self:Distiller, expert:int, start:int, target_epoch:int, images:torch.Tensor, generator:torch.Generator,
           gradients:bool=True, log_lr:torch.Tensor|None=None):
-    "Matching loss (and gradients when `gradients`) of the student from τ[`start`] toward τ[`target_epoch`]."
+    "Matching loss (and `(loss, gradients by name)` when `gradients`) of the student from τ[`start`] toward τ[`target_epoch`]."
     theta0 = self.buffer.params(expert, start).to(self.device, torch.float32)
     target = self.buffer.params(expert, target_epoch).to(self.device, torch.float32)
     log_lr = self.log_lr if log_lr is None else log_lr
     plan = plan_unroll(len(images), self.config.syn_steps, self.config.batch_syn, generator, self.augment, self.device)
     if not gradients:
-        theta_n = unroll_first_order(self.net_fn, theta0, images, self.labels, log_lr.detach().exp(), plan, self.augment)
+        theta_n = unroll_first_order(self.net_fn, theta0, images, self.targets(), log_lr.detach().exp(), plan, self.augment)
         return matching_loss(theta_n, theta0, target)
     return match_gradients(self.net_fn, theta0, target, images, self.labels, log_lr, plan, self.augment,
-                           self.config.constant_memory)
+                           self.config.constant_memory, self.label_logits)
 
 def _finite(*ts) -> bool: return all(bool(torch.isfinite(t).all()) for t in ts)
 
-def step(self) -> dict:
+@patch
+def step(self:Distiller) -> dict:
     "One distillation iteration; returns its `metrics.csv` row."
     c, it, t0 = self.config, self.iteration, time.perf_counter()
     expert = int(torch.randint(self.buffer.n_experts, (1,), generator=self.generator))
     start = self.policy.start_epoch(it, self.generator)
     cap_log = self.policy.log()
-    loss, d_images, d_log_lr = self.match(expert, start, start + c.expert_epochs, self.images, self.generator)
+    loss, grads = self.match(expert, start, start + c.expert_epochs, self.images, self.generator)
     probe_epoch, probe, probe_expert = self.policy.probe_epoch(it), None, None
     if probe_epoch is not None:   # forward only, no graph into the images; one expert and fixed draws per stage
         probe_expert = derive_seed(c.seed, 'probe_expert', self.policy.cap) % self.buffer.n_experts
         probe_gen = make_generator(derive_seed(c.seed, 'probe', self.policy.cap))
         probe = float(self.match(probe_expert, probe_epoch, probe_epoch + c.expert_epochs, self.images.detach(), probe_gen,
                                  gradients=False))
-    skipped = not _finite(loss, d_images, d_log_lr)
+    skipped = not _finite(loss, *grads.values())
     if not skipped:
-        self.opt_img.param_groups[0]['lr'] = self.lr_img     # policy (fine-tuning) and NaN scales
-        self.images.grad, self.log_lr.grad = d_images.to(self.images.dtype), d_log_lr.reshape(()).to(self.log_lr.dtype)
-        self.opt_img.step(); self.opt_lr.step()
-        self.images.grad = self.log_lr.grad = None
-        skipped = not _finite(self.images, self.log_lr)
+        for name, rate in self.learning_rates().items(): self.learned[name].step(grads[name], rate)
+        skipped = not _finite(*(lt.tensor for lt in self.learned.values()))
     if skipped:
         self._restore(self._good); self.nan_scale *= 0.5; self.nan_skips += 1
         if probe is not None and not math.isfinite(probe): probe = None
@@ -437,39 +517,44 @@ def step(self) -> dict:
             'trend_r': events.get('trend_r'), 'nan_skip': int(skipped), 'seconds': seconds, 'elapsed': self.elapsed,
             'train_acc': None}
 
-Distiller.match, Distiller.step = match, step
-
 # %% ../nbs/08_distill.ipynb #149fb5bb
 CHECKPOINT = 'checkpoint.safetensors'
 
-def save_checkpoint(self, path:str|Path):
-    "Write the whole loop state to `path` atomically."
-    state = self._good   # the last good state: never NaN
-    tensors = {'images': state['images'], 'log_lr': state['log_lr'], 'generator': self.generator.get_state(),
-               'torch_rng': rng_state()['torch_cpu']}
-    for k in ('mom_img', 'mom_lr'):
-        if state[k] is not None: tensors[k] = state[k]
+@patch
+def save_checkpoint(self:Distiller, path:str|Path):
+    "Write the whole loop state to `path` atomically: each learned tensor and its optimiser state as `learned.NAME.KEY`."
+    tensors = {f'learned.{name}.{key}': t for name, st in self._good.items() for key, t in st.items()}   # the last good state: never NaN
+    tensors.update(generator=self.generator.get_state(), torch_rng=rng_state()['torch_cpu'])
     meta = {'iteration': self.iteration, 'nan_scale': self.nan_scale, 'nan_skips': self.nan_skips, 'eval_failures': self.eval_failures,
             'policy': self.policy.state_dict(), 'best_acc': self.best_acc, 'best_iteration': self.best_iteration,
-            'elapsed': self.elapsed}
+            'elapsed': self.elapsed, 'learned': sorted(self.learned)}
     save_tensors(path, tensors, meta)
 
-def load_checkpoint(self, path:str|Path):
-    "Restore the loop state written by `save_checkpoint`."
+_FIRST_RELEASE = {'images': 'learned.images.value', 'log_lr': 'learned.log_lr.value',
+                  'mom_img': 'learned.images.momentum_buffer', 'mom_lr': 'learned.log_lr.momentum_buffer'}
+
+@patch
+def load_checkpoint(self:Distiller, path:str|Path):
+    "Restore the loop state written by `save_checkpoint` (or by the first release, which had images and log α only)."
     t, meta = load_tensors(path, self.device), load_metadata(path)
-    require(t['images'].shape == self.images.shape, "Checkpoint images do not match this run", file=Path(path),
-            checkpoint=tuple(t['images'].shape), run=tuple(self.images.shape))
-    self._restore({'images': t['images'], 'log_lr': t['log_lr'], 'mom_img': t.get('mom_img'), 'mom_lr': t.get('mom_lr')})
+    t = {_FIRST_RELEASE.get(k, k): v for k, v in t.items()}
+    found = sorted({k.split('.')[1] for k in t if k.startswith('learned.')})
+    require(found == sorted(self.learned), "The checkpoint learned other tensors than this run", file=Path(path),
+            checkpoint=found, run=sorted(self.learned))
+    state = {name: {k.split('.', 2)[2]: v for k, v in t.items() if k.startswith(f'learned.{name}.')} for name in found}
+    for name, st in state.items():
+        require(st['value'].shape == self.learned[name].tensor.shape, f"Checkpoint {name} do not match this run", file=Path(path),
+                checkpoint=tuple(st['value'].shape), run=tuple(self.learned[name].tensor.shape))
+    self._restore(state)
     self._good = self._capture()
     self.generator.set_state(t['generator'].cpu()); torch.set_rng_state(t['torch_rng'].cpu())
     self.policy.load_state_dict(meta['policy'])
     for k in ('iteration', 'nan_scale', 'nan_skips', 'best_acc', 'best_iteration', 'elapsed'): setattr(self, k, meta[k])
     self.eval_failures = meta.get('eval_failures', 0)
 
-Distiller.save_checkpoint, Distiller.load_checkpoint = save_checkpoint, load_checkpoint
-
 # %% ../nbs/08_distill.ipynb #fbf59d20
-def evaluate_now(self) -> float | None:
+@patch
+def evaluate_now(self:Distiller) -> float | None:
     "Evaluate the current set, save its snapshot, and keep it as `synset.safetensors` when it is the best so far."
     syn, acc, self.eval_event = self.synset(), None, None
     if self.evaluator is not None:
@@ -494,7 +579,8 @@ def _truncate_metrics(path:Path, iteration:int):
     keep = pd.to_numeric(df['iteration']) <= iteration
     with atomic_path(path) as tmp: df[keep].to_csv(tmp, index=False, lineterminator='\n')
 
-def run(self) -> dict:
+@patch
+def run(self:Distiller) -> dict:
     "Distil until the iteration budget or the policy's stopping rule; returns the summary."
     c, rd = self.config, self.run_dir
     ckpt = rd/CHECKPOINT if rd is not None else None
@@ -523,16 +609,15 @@ _EMPTY_ROW = dict.fromkeys(['iteration', 'expert', 'start_epoch', 'start_epoch_c
                             'probe_epoch', 'probe_expert', 'probe_loss', 'lr_img', 'syn_lr', 'event', 'trend_r', 'nan_skip', 'seconds',
                             'elapsed', 'train_acc'])
 
-def summary(self) -> dict:
+@patch
+def summary(self:Distiller) -> dict:
     "The run's `summary.json` values."
     return {'method': self.config.method, 'ipc': self.config.ipc, 'iterations': self.iteration,
             'start_epoch_cap': self.policy.cap, 'level_ups': getattr(self.policy, 'level_ups', []),
             'phase': self.policy.log()['phase'], 'best_iteration': self.best_iteration, 'best_train_acc': self.best_acc,
             'syn_lr': self.syn_lr, 'lr_img': self.lr_img, 'nan_skips': self.nan_skips, 'eval_failures': self.eval_failures,
-            'stop_reason': self.stop_reason,
+            'stop_reason': self.stop_reason, 'learned': sorted(self.learned),
             'distill_seconds': self.elapsed, 'seconds_per_iteration': self.elapsed / max(self.iteration, 1)}
-
-Distiller.evaluate_now, Distiller.run, Distiller.summary = evaluate_now, run, summary
 
 # %% ../nbs/08_distill.ipynb #91790f3c
 def zca_whitening(ds:Dataset,        # Real dataset (fitted on its train split)
@@ -559,10 +644,18 @@ def check_buffer_matches(buffer, ds:Dataset, folder=None):
         require(size == tuple(ds.image_size), "The buffer's model expects another image size", DataError,
                 buffer=folder, model=size, dataset=tuple(ds.image_size))
 
-def initial_synset(ds:Dataset, config:DistillConfig) -> SynSet:
-    "The starting set of `config.init`: real train images per class, or N(0, 1) noise in normalised units."
+CONFIDENT_TOP = 0.2   # init='confident' draws among this fraction of each class
+
+def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, buffer=None,
+                   device:str|torch.device='cpu') -> SynSet:
+    "The starting set of `config.init`: real train images per class (among the experts' most confident with 'confident'), or N(0, 1) noise."
     gen = make_generator(derive_seed(config.seed, 'init'))
-    init = real_init(ds, config.ipc, gen, config.lr_teacher)
+    scores = None
+    if config.init == 'confident':
+        require(net_fn is not None and buffer is not None, "init='confident' needs the student and the experts", ConfigError)
+        x, y = ds.tensors('train', device)
+        scores = expert_predictions(net_fn, buffer, x, buffer.epochs)[torch.arange(len(y), device=y.device), y].cpu()
+    init = real_init(ds, config.ipc, gen, config.lr_teacher, scores=scores, top=CONFIDENT_TOP)
     if config.init == 'noise':
         init.images = torch.randn(init.images.shape, generator=gen)
         init.meta = {'init': 'noise', 'dataset_fingerprint': ds.fingerprint()}   # no source_ids: nothing real was copied
@@ -584,10 +677,10 @@ def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, devic
     "`SynSet -> accuracy on the real train split` through `evaluate.evaluate_synset`."
     from galaxy_distill.evaluate import evaluate_synset
     def evaluate(syn):
-        res = evaluate_synset(syn, ds, model_spec, split='train', num_eval=config.num_eval, epochs=config.eval_epochs,
+        res = evaluate_synset(syn, ds, model_spec, split='train', num_eval=config.num_eval, epochs=config.eval_epochs, lr=syn.syn_lr,
                               device=device, seed=derive_seed(config.seed, 'eval'), augment=config.augment,
                               show_progress=False)
-        return res.acc_mean if hasattr(res, 'acc_mean') else res['acc_mean']
+        return res.acc_mean
     return evaluate
 
 def make_augment(name:str='galaxy'):
@@ -603,7 +696,7 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
     if hasattr(buffer, 'check'): buffer.check(dataset=ds)
     config.check_buffer(buffer.epochs)
     net_fn, spec = _student(buffer, device)
-    init = initial_synset(ds, config)
+    init = initial_synset(ds, config, net_fn, buffer, device)
     augment = make_augment(config.augment)
     rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers)}, may_change=['iterations', 'eval_every'])
     if evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)
@@ -637,6 +730,10 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                eval_epochs:int=None,       # Epochs per evaluation network
                constant_memory:store_true=False, # Recompute the unroll in the backward pass (memory independent of N)
                augment:str=None,           # Augmentation preset: galaxy (default: any rotation, no flips) | dsa | none
+               image_optimizer:str=None,   # sgd (paper) | adam (lr_img ≈ per-pixel step, the same at any resolution)
+               soft_labels:store_true=False, # Learn soft labels (DATM), starting from the experts' predictions
+               lr_label:float=None,        # Learning rate of the soft-label logits
+               init:str=None,              # real | confident (among the images the experts classify best) | noise
                device:str=None,            # cpu, cuda, cuda:1 (default: CUDA when available)
                seed:int=None):             # Seed of every random draw
     "Distil a dataset folder into synthetic images with MTT or STM (`--method`, `--ipc`, `--preset`)."
@@ -646,7 +743,8 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                               max_start_epoch=max_start_epoch, lr_img=lr_img, lr_lr=lr_lr, lr_teacher=lr_teacher,
                               batch_syn=batch_syn, iterations=iterations, probe_every=probe_every, eval_every=eval_every,
                               checkpoint_every=checkpoint_every, num_eval=num_eval, eval_epochs=eval_epochs, seed=seed,
-                              constant_memory=constant_memory or None, augment=augment)
+                              constant_memory=constant_memory or None, augment=augment,
+                              image_optimizer=image_optimizer, soft_labels=soft_labels or None, lr_label=lr_label, init=init)
     require(not zca, "This preset distils ZCA-whitened data; run it from Python with whitened data and experts (zca_whitening)",
             ConfigError, preset=preset)
     summary = distill_folder(data, buffers, out, config, device)

@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from fastcore.script import call_parse
 
-from .core import (ConfigError, DataError, RunDir, atomic_path, default_device, derive_seed, load_json,
+from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json,
                                  make_generator, progress, require, save_json, to_jsonable)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .models import ModelSpec
@@ -21,8 +21,8 @@ from .augment import Augment
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier
 
 # %% auto #0
-__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'resolve_augment', 'model_spec_for', 'EvalResult', 'check_compatible',
-           'evaluate_synset', 'evaluate_baselines', 'results_table', 'find_synset', 'gd_eval']
+__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'resolve_augment', 'model_spec_for', 'EvalResult', 'pick_lr',
+           'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'find_synset', 'gd_eval']
 
 # %% ../nbs/09_evaluate.ipynb #5d9fb2ef
 AUGMENT_PRESETS = ('dsa', 'galaxy', 'none')
@@ -38,12 +38,17 @@ class EvalConfig:
     batch_size: int = 256            # Mini-batch size
     augment: str = 'galaxy'          # `Augment.from_name` name: 'galaxy' (any rotation, no flips), 'dsa', 'none', a strategy; True/False: 'galaxy'/'none'
     models: tuple = ('convnet',)     # Architectures to evaluate (e.g. ('convnet', 'resnet18'))
-    real_lr: float = 0.01            # Learning rate for sets without a learned step size (random real, class mean)
+    lr_grid: tuple = (0.003, 0.01, 0.03, 0.1) # Step sizes tried for every small set (distilled, random real, class mean); empty: learned α / real_lr
+    grid_eval: int = 2               # Networks per step size of the grid, scored on the real *train* split
+    real_lr: float = 0.01            # Learning rate of random real / class mean sets when `lr_grid` is empty
     full_lr: float = 0.01            # Learning rate of the full-data baseline (the experts' lr_teacher)
     full_epochs: int = 50            # Epochs of the full-data baseline
 
     def __post_init__(self):
         self.models = tuple([self.models] if isinstance(self.models, str) else self.models)
+        self.lr_grid = tuple(float(v) for v in ((self.lr_grid,) if isinstance(self.lr_grid, (int, float)) else self.lr_grid or ()))
+        require(all(math.isfinite(v) and v > 0 for v in self.lr_grid), "lr_grid must hold positive numbers", ConfigError, lr_grid=self.lr_grid)
+        require(self.grid_eval >= 1, "grid_eval must be at least 1", ConfigError, grid_eval=self.grid_eval)
         require(self.num_eval >= 1, "num_eval must be at least 1", ConfigError, num_eval=self.num_eval)
         require(self.epochs >= 1 and self.full_epochs >= 1, "epochs must be at least 1", ConfigError,
                 epochs=self.epochs, full_epochs=self.full_epochs)
@@ -98,6 +103,7 @@ class EvalResult:
     ipc: int|None = None           # Images per class (None for the full set)
     seconds: float = 0.0           # Wall-clock time of all runs
     spec: dict|None = None         # The model spec (`ModelSpec.to_dict()`) of the networks
+    lr_scores: dict|None = None    # Grid protocol: mean train-split accuracy of each step size tried (None: fixed step size)
 
     @property
     def num_eval(self) -> int: return len(self.accs)
@@ -124,7 +130,7 @@ class EvalResult:
                             'balanced_acc_mean': self.balanced_acc_mean, 'balanced_acc_std': float(np.std(self.balanced_accs)),
                             'per_class_recall': dict(zip(self.classes, self.per_class_recall)),
                             'confusion': np.asarray(self.confusion).tolist(), 'seeds': self.seeds, 'seconds': self.seconds,
-                            'model_spec': self.spec})
+                            'model_spec': self.spec, 'lr_scores': self.lr_scores})
 
     def __getitem__(self, key:str):
         "`result['acc_mean']` is `result.to_dict()['acc_mean']`."
@@ -133,7 +139,7 @@ class EvalResult:
     def row(self) -> dict:
         "One flat row of the results table."
         return {'set': self.name, 'model': self.model, 'split': self.split, 'ipc': self.ipc, 'n_images': self.n_images,
-                'lr': self.lr, 'epochs': self.epochs, 'num_eval': self.num_eval, 'acc_mean': self.acc_mean,
+                'lr': self.lr, 'lr_choice': 'fixed' if self.lr_scores is None else 'grid', 'epochs': self.epochs, 'num_eval': self.num_eval, 'acc_mean': self.acc_mean,
                 'acc_std': self.acc_std, 'balanced_acc_mean': self.balanced_acc_mean, 'seconds': self.seconds}
 
 # %% ../nbs/09_evaluate.ipynb #8c51b257
@@ -157,6 +163,33 @@ def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *
         require(math.isfinite(accs[-1]), "An evaluation run produced a non-finite accuracy", DataError, set=name, run=i)
     return EvalResult(name, spec.name, split, list(ds.classes), accs, baccs, recalls, confusion, seeds, float(lr), int(epochs),
                       n_images, ipc, time.perf_counter() - start, spec.to_dict())
+
+def pick_lr(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, epochs:int, device:torch.device, seed:int,
+            ipc:int|None) -> tuple[float, dict]:
+    "The step size of `cfg.lr_grid` whose `cfg.grid_eval` networks reach the best mean accuracy on the *train* split, and every score."
+    scores = {}
+    for lr in cfg.lr_grid:
+        try:
+            r = _evaluate_runs(name, sets[:cfg.grid_eval], ds, spec, dataclasses.replace(cfg, num_eval=cfg.grid_eval), lr=lr,
+                               epochs=epochs, split='train', device=device, seed=derive_seed(seed, 'lr_grid'), ipc=ipc,
+                               show_progress=False)
+            scores[lr] = r.acc_mean
+        except GalaxyDistillError as e:          # this step size diverges on this set: it cannot be chosen
+            if 'diverged' not in str(e): raise
+            scores[lr] = None
+    usable = {lr: a for lr, a in scores.items() if a is not None}
+    require(usable, "Every step size of the grid diverged", DataError, set=name, lr_grid=list(cfg.lr_grid))
+    return max(usable, key=lambda lr: (usable[lr], -lr)), scores   # ties: the smaller step
+
+def _run_protocol(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, fixed_lr:float|None, epochs:int, split:str,
+                  device:torch.device, seed:int, ipc:int|None, show_progress:bool|None) -> EvalResult:
+    "`_evaluate_runs` at `fixed_lr`, or (`fixed_lr` None) at the step size `pick_lr` chooses from `cfg.lr_grid`."
+    scores = None
+    if fixed_lr is None: fixed_lr, scores = pick_lr(name, sets, ds, spec, cfg, epochs=epochs, device=device, seed=seed, ipc=ipc)
+    r = _evaluate_runs(name, sets, ds, spec, cfg, lr=fixed_lr, epochs=epochs, split=split, device=device, seed=seed, ipc=ipc,
+                       show_progress=show_progress)
+    r.lr_scores = scores
+    return r
 
 # %% ../nbs/09_evaluate.ipynb #493b1bc5
 def check_compatible(syn:SynSet, # The synthetic set
@@ -185,23 +218,24 @@ def evaluate_synset(syn:SynSet,                 # The synthetic set (images, lab
                     num_eval:int|None=None,     # Fresh networks to train (default `config.num_eval`, 5)
                     epochs:int|None=None,       # Epochs per network (default `config.epochs`, 300)
                     augment:str|Augment|None=None, # Augmentation name or `Augment` (default `config.augment`, 'galaxy')
-                    lr:float|None=None,         # Override the learned step size (default `syn.syn_lr`)
+                    lr:float|None=None,         # A fixed step size (default: the best of `config.lr_grid`, or `syn.syn_lr` when the grid is empty)
                     config:EvalConfig|None=None,  # The remaining settings
                     device:str|torch.device|None=None, # Where to train (default: CUDA when available)
                     seed:int=0,                 # Seed of network initialisations and training draws
                     name:str='synset',          # Name of the set in results
                     show_progress:bool|None=None  # Progress bar over runs (None: unless GD_PROGRESS=0)
                    ) -> EvalResult:
-    "Train `num_eval` fresh networks on `syn` at its learned step size and evaluate them on `ds`'s `split`."
+    "Train `num_eval` fresh networks on `syn` (at the grid's best step size by default) and evaluate them on `ds`'s `split`."
     cfg = dataclasses.replace(config or EvalConfig(), **{k: v for k, v in dict(num_eval=num_eval, epochs=epochs, augment=augment).items()
                                                         if v is not None})
     check_compatible(syn, ds)
     require(split in ('train', 'test'), "Unknown split", ConfigError, split=split, expected=['train', 'test'])
     device = default_device(device)
     spec = model_spec_for(model_spec if model_spec is not None else syn.meta.get('model_spec'), ds)
-    x, y = syn.images.detach().float(), syn.labels
-    return _evaluate_runs(name, [lambda: (x, y)] * cfg.num_eval, ds, spec, cfg, lr=syn.syn_lr if lr is None else lr,
-                          epochs=cfg.epochs, split=split, device=device, seed=seed, ipc=syn.ipc, show_progress=show_progress)
+    x, y = syn.images.detach().float(), syn.targets   # soft labels when the set has them
+    fixed = lr if lr is not None else (None if cfg.lr_grid else syn.syn_lr)
+    return _run_protocol(name, [lambda: (x, y)] * cfg.num_eval, ds, spec, cfg, fixed_lr=fixed, epochs=cfg.epochs, split=split,
+                         device=device, seed=seed, ipc=syn.ipc, show_progress=show_progress)
 
 # %% ../nbs/09_evaluate.ipynb #84600fe2
 BASELINES = ('full', 'random', 'class_mean')
@@ -235,7 +269,7 @@ def evaluate_baselines(ds:Dataset,                      # The real dataset
     device = default_device(device)
     spec = model_spec_for(model_spec, ds)
     common = dict(split=split, device=device, seed=seed, show_progress=show_progress)
-    out = {}
+    out, small_lr = {}, None if cfg.lr_grid else cfg.real_lr   # small sets: the grid's best step size, as for distilled sets
     if 'full' in baselines:
         x, y = ds.tensors('train')
         out['full'] = _evaluate_runs('full', [lambda: (x, y)] * cfg.num_eval, ds, spec, cfg, lr=cfg.full_lr,
@@ -245,12 +279,12 @@ def evaluate_baselines(ds:Dataset,                      # The real dataset
             def draw(i, k=k):
                 s = real_init(ds, k, make_generator(derive_seed(seed, 'random_real', k, i)))
                 return s.images, s.labels
-            out[f'random_ipc{k}'] = _evaluate_runs(f'random_ipc{k}', [lambda i=i: draw(i) for i in range(cfg.num_eval)], ds, spec,
-                                                   cfg, lr=cfg.real_lr, epochs=cfg.epochs, ipc=k, **common)
+            out[f'random_ipc{k}'] = _run_protocol(f'random_ipc{k}', [lambda i=i: draw(i) for i in range(cfg.num_eval)], ds, spec,
+                                                  cfg, fixed_lr=small_lr, epochs=cfg.epochs, ipc=k, **common)
     if 'class_mean' in baselines:
         s = class_mean_init(ds)
-        out['class_mean'] = _evaluate_runs('class_mean', [lambda: (s.images, s.labels)] * cfg.num_eval, ds, spec, cfg,
-                                           lr=cfg.real_lr, epochs=cfg.epochs, ipc=1, **common)
+        out['class_mean'] = _run_protocol('class_mean', [lambda: (s.images, s.labels)] * cfg.num_eval, ds, spec, cfg,
+                                          fixed_lr=small_lr, epochs=cfg.epochs, ipc=1, **common)
     return out
 
 # %% ../nbs/09_evaluate.ipynb #40b8f688
@@ -285,6 +319,11 @@ def _save_confusion(result:EvalResult, path:Path):
     with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=100)
 
 # %% ../nbs/09_evaluate.ipynb #5d1542c2
+def _floats(text:str, option:str) -> tuple[float, ...]:
+    "Comma-separated numbers of a command-line option, or a `ConfigError` naming it."
+    try: return tuple(float(v) for v in text.split(',') if v.strip())
+    except ValueError: raise ConfigError(f"--{option} must be comma-separated numbers (got {text!r})") from None
+
 @call_parse
 def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safetensors) or a synthetic-set file (required)
             data:str=None,           # Dataset folder the set was distilled from (required)
@@ -294,6 +333,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
             epochs:int=300,          # Epochs on the synthetic set (MTT: 1000)
             baselines:bool=False,    # Also evaluate full data, random real (same IPC) and class means
             full_epochs:int=50,      # Epochs of the full-data baseline
+            lr_grid:str=None,        # Step sizes tried on every small set, comma-separated (default 0.003,0.01,0.03,0.1); none: learned α
             augment:str='galaxy',    # Augmentation: galaxy (default), dsa (vision benchmarks), none or a strategy
             split:str='test',        # Evaluation split
             device:str='auto',       # auto, cpu, cuda, cuda:1, ...
@@ -306,7 +346,8 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     path = find_synset(syn)
     out = Path(out) if out else (path.parent/'eval')
     names = [m.strip() for m in models.split(',') if m.strip()]
-    cfg = EvalConfig(num_eval=num_eval, epochs=epochs, augment=augment, models=tuple(names), full_epochs=full_epochs)
+    grid = {} if lr_grid is None else {'lr_grid': () if lr_grid.strip().lower() == 'none' else _floats(lr_grid, 'lr_grid')}
+    cfg = EvalConfig(num_eval=num_eval, epochs=epochs, augment=augment, models=tuple(names), full_epochs=full_epochs, **grid)
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
     dev = default_device(device)

@@ -160,7 +160,7 @@ def _train_epoch(model, optimizer, x, y, cfg:TrainConfig, generator:torch.Genera
         loss.backward()
         optimizer.step()
         total_loss += loss.detach() * len(idx)
-        correct += (out.detach().argmax(1) == yb).sum()
+        correct += (out.detach().argmax(1) == (yb if yb.ndim == 1 else yb.argmax(1))).sum()
     return total_loss, correct
 
 # %% ../nbs/06_train.ipynb #18802b8b
@@ -172,7 +172,7 @@ def _accepts_metrics(f:Callable) -> bool:
 
 def train_classifier(model:nn.Module,          # Classifier to train in place
                      x:torch.Tensor,           # Normalised training images N×C×H×W
-                     y:torch.Tensor,           # Integer labels N
+                     y:torch.Tensor,           # Integer labels N, or soft labels N×K (class probabilities)
                      cfg:TrainConfig,          # Hyper-parameters
                      *,
                      device:str|torch.device,  # Device to train on (model and data are moved there)
@@ -193,7 +193,7 @@ def train_classifier(model:nn.Module,          # Classifier to train in place
     x, y = x.to(device), y.to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     if optimizer_state is not None: optimizer.load_state_dict(optimizer_state)
-    num_classes = getattr(getattr(model, 'spec', None), 'num_classes', None) or int(y.max()) + 1
+    num_classes = getattr(getattr(model, 'spec', None), 'num_classes', None) or (y.shape[1] if y.ndim == 2 else int(y.max()) + 1)
     history = {'epoch': [], 'lr': [], 'train_loss': [], 'train_acc': [],
                'eval_epoch': [], 'eval_acc': [], 'eval_balanced_acc': [], 'eval': None, 'seconds': 0.}
     pass_metrics = on_epoch_end is not None and _accepts_metrics(on_epoch_end)
