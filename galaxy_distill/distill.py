@@ -20,6 +20,7 @@ from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_pa
                                  load_tensors, make_generator, progress, require, rng_state, save_json,
                                  save_tensors, set_rng_state)
 from .data import Dataset, SynSet, load_dataset, real_init
+from .augment import Augment
 
 # %% auto #0
 __all__ = ['METHODS', 'INITS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer',
@@ -40,16 +41,16 @@ class DistillConfig:
     syn_steps: int = 10            # N: student steps per iteration
     expert_epochs: int = 1         # M: target is τ[t+M]
     max_start_epoch: int = 10      # T⁺ (MTT) or the largest cap T⁺_max (STM)
-    lr_img: float = 1000.          # Learning rate of the images
+    lr_img: float = 0.01           # Learning rate of the images (Adam: ≈ per-pixel step in normalised units; SGD: the paper's 10²–10⁴)
     lr_lr: float = 1e-5            # Paper's rate on α; applied to log α scaled by 1/α₀²
     lr_teacher: float = 1e-2       # α₀: initial student step size
     batch_syn: int | None = None   # Synthetic minibatch per student step (None: all images)
     iterations: int = 500          # Iteration budget
     momentum: float = 0.5          # SGD momentum of images (with image_optimizer='sgd'), log α and label logits
-    image_optimizer: str = 'sgd'   # 'sgd' (paper: lr_img in gradient units) or 'adam' (lr_img ≈ step per pixel in normalised units)
-    soft_labels: bool = False      # Learn soft labels (DATM): logits start from the experts' predictions
-    lr_label: float = 5.           # Learning rate of the label logits (SGD with `momentum`)
-    init: str = 'real'             # 'real' random train images per class, 'confident' (among those the experts classify best) or 'noise'
+    image_optimizer: str = 'adam'  # 'adam' (scale-free: the same lr_img at any resolution) or 'sgd' (the paper's; lr_img in gradient units)
+    soft_labels: bool = True       # Learn soft labels (DATM): logits start from the experts' predictions; False: hard labels
+    lr_label: float = 0.2          # Learning rate of the label logits (SGD with `momentum`)
+    init: str = 'confident'        # 'confident' (random among the train images the experts classify best), 'real' (random) or 'noise'
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
     initial_cap: int = 1           # c₀: first STM cap
     trend_every: int = 10          # Iterations between trend tests
@@ -61,7 +62,7 @@ class DistillConfig:
     lr_floor_ratio: float = 0.005  # Stop fine-tuning once lr_img < ratio × initial lr_img
     probe_every: int = 1           # Probe the next epoch every k-th iteration
     constant_memory: bool = False  # Recompute per-step quantities in the backward pass
-    augment: str = 'galaxy'        # Augmentation preset inside the unroll and the evaluations: 'galaxy', 'dsa' or 'none'
+    augment: str = 'galaxy'        # Augmentation inside the unroll and the evaluations: 'galaxy', 'dsa', 'none' or a strategy ('rotate', 'crop_rotate', …)
     eval_every: int = 100          # Iterations between evaluations (0: none)
     checkpoint_every: int = 50     # Iterations between checkpoints (0: none)
     num_eval: int = 1              # Networks trained per evaluation
@@ -86,8 +87,7 @@ class DistillConfig:
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
         require(self.initial_cap <= self.max_start_epoch, "initial_cap exceeds max_start_epoch", ConfigError,
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
-        require(self.augment in ('galaxy', 'dsa', 'none'), "Unknown augmentation", ConfigError, option='augment',
-                value=self.augment, expected=['galaxy', 'dsa', 'none'])
+        Augment.from_name(self.augment)    # 'galaxy', 'dsa', 'none' or a strategy such as 'rotate'; refuses others, naming them
         require(0 < self.finetune_decay < 1, "finetune_decay must lie in (0, 1)", ConfigError, value=self.finetune_decay)
         return self
 
@@ -99,15 +99,18 @@ class DistillConfig:
                 max_start_epoch=self.max_start_epoch, expert_epochs=self.expert_epochs, buffer_epochs=epochs)
 
 # %% ../nbs/08_distill.ipynb #f60280f1
+_MTT = dict(image_optimizer='sgd', init='real', soft_labels=False)   # the published MTT recipe: SGD on images, random real start, hard labels
+_SCALE_FREE = dict(image_optimizer='adam', lr_img=0.01, init='confident')  # resolution-independent image updates (Adam)
+
 PRESETS = {
-    'mtt_cifar10_ipc1':   dict(method='mtt', ipc=1,  syn_steps=50, expert_epochs=2, max_start_epoch=2,  lr_img=100,  lr_lr=1e-7, lr_teacher=1e-2, zca=True),
-    'mtt_cifar10_ipc10':  dict(method='mtt', ipc=10, syn_steps=30, expert_epochs=2, max_start_epoch=20, lr_img=100,  lr_lr=1e-5, lr_teacher=1e-2, zca=True),
-    'mtt_cifar10_ipc50':  dict(method='mtt', ipc=50, syn_steps=30, expert_epochs=2, max_start_epoch=40, lr_img=100,  lr_lr=1e-5, lr_teacher=1e-3, zca=False),
-    'mtt_cifar100_ipc1':  dict(method='mtt', ipc=1,  syn_steps=20, expert_epochs=3, max_start_epoch=20, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, zca=True),
-    'mtt_cifar100_ipc10': dict(method='mtt', ipc=10, syn_steps=20, expert_epochs=2, max_start_epoch=20, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, zca=False),
-    'mtt_cifar100_ipc50': dict(method='mtt', ipc=50, syn_steps=80, expert_epochs=2, max_start_epoch=40, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, batch_syn=125, zca=True),
-    'stm_gzoo2_ipc1':     dict(method='stm', ipc=1,  syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_img=1e4, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005),
-    'stm_gzoo2_ipc10':    dict(method='stm', ipc=10, syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_img=1e4, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005),
+    'mtt_cifar10_ipc1':   dict(**_MTT, method='mtt', ipc=1,  syn_steps=50, expert_epochs=2, max_start_epoch=2,  lr_img=100,  lr_lr=1e-7, lr_teacher=1e-2, zca=True),
+    'mtt_cifar10_ipc10':  dict(**_MTT, method='mtt', ipc=10, syn_steps=30, expert_epochs=2, max_start_epoch=20, lr_img=100,  lr_lr=1e-5, lr_teacher=1e-2, zca=True),
+    'mtt_cifar10_ipc50':  dict(**_MTT, method='mtt', ipc=50, syn_steps=30, expert_epochs=2, max_start_epoch=40, lr_img=100,  lr_lr=1e-5, lr_teacher=1e-3, zca=False),
+    'mtt_cifar100_ipc1':  dict(**_MTT, method='mtt', ipc=1,  syn_steps=20, expert_epochs=3, max_start_epoch=20, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, zca=True),
+    'mtt_cifar100_ipc10': dict(**_MTT, method='mtt', ipc=10, syn_steps=20, expert_epochs=2, max_start_epoch=20, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, zca=False),
+    'mtt_cifar100_ipc50': dict(**_MTT, method='mtt', ipc=50, syn_steps=80, expert_epochs=2, max_start_epoch=40, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, batch_syn=125, zca=True),
+    'stm_gzoo2_ipc1':     dict(**_SCALE_FREE, method='stm', ipc=1,  syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, soft_labels=False),
+    'stm_gzoo2_ipc10':    dict(**_SCALE_FREE, method='stm', ipc=10, syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, soft_labels=False),
     'cpu_galaxies':       dict(),
 }
 
@@ -685,7 +688,6 @@ def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, devic
 
 def make_augment(name:str='galaxy'):
     "The differentiable augmentation preset `name` ('galaxy', 'dsa'; 'none' gives None) used inside the unroll."
-    from galaxy_distill.augment import Augment
     return Augment.from_name(name)
 
 def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict:
