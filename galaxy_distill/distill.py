@@ -23,7 +23,7 @@ from .data import Dataset, SynSet, load_dataset, real_init
 from .augment import Augment
 
 # %% auto #0
-__all__ = ['METHODS', 'INITS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer',
+__all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer',
            'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_gradients',
            'FixedStart', 'LinearStart', 'pearson_trend', 'AdaptiveStart', 'make_policy', 'expert_predictions',
            'LearnedTensor', 'image_optimizer', 'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
@@ -31,7 +31,8 @@ __all__ = ['METHODS', 'INITS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP', 'Distil
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
-INITS = ('real', 'confident', 'noise')
+INITS = ('auto', 'confident', 'real', 'noise')
+LABELS = ('auto', 'soft', 'hard')
 
 @dataclasses.dataclass
 class DistillConfig:
@@ -48,9 +49,9 @@ class DistillConfig:
     iterations: int = 500          # Iteration budget
     momentum: float = 0.5          # SGD momentum of images (with image_optimizer='sgd'), log α and label logits
     image_optimizer: str = 'adam'  # 'adam' (scale-free: the same lr_img at any resolution) or 'sgd' (the paper's; lr_img in gradient units)
-    soft_labels: bool = True       # Learn soft labels (DATM): logits start from the experts' predictions; False: hard labels
+    labels: str = 'auto'           # 'soft' (learned, DATM; start: the experts' final predictions), 'hard', or 'auto': soft at IPC 1, hard above
     lr_label: float = 0.2          # Learning rate of the label logits (SGD with `momentum`)
-    init: str = 'confident'        # 'confident' (random among the train images the experts classify best), 'real' (random) or 'noise'
+    init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'noise', or 'auto': confident at IPC 1, real above
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
     initial_cap: int = 1           # c₀: first STM cap
     trend_every: int = 10          # Iterations between trend tests
@@ -80,6 +81,7 @@ class DistillConfig:
             require(math.isfinite(v) and v > 0, f"{name} must be a positive number", ConfigError, option=name, value=v)
         require(self.batch_syn is None or self.batch_syn >= 1, "batch_syn must be at least 1", ConfigError, option='batch_syn', value=self.batch_syn)
         require(self.init in INITS, "Unknown init", ConfigError, option='init', value=self.init, expected=list(INITS))
+        require(self.labels in LABELS, "Unknown labels", ConfigError, option='labels', value=self.labels, expected=list(LABELS))
         require(self.image_optimizer in ('sgd', 'adam'), "Unknown image_optimizer", ConfigError, option='image_optimizer',
                 value=self.image_optimizer, expected=['sgd', 'adam'])
         require(math.isfinite(self.momentum) and 0 <= self.momentum < 1, "momentum must lie in [0, 1)", ConfigError,
@@ -91,6 +93,16 @@ class DistillConfig:
         require(0 < self.finetune_decay < 1, "finetune_decay must lie in (0, 1)", ConfigError, value=self.finetune_decay)
         return self
 
+    @property
+    def soft_labels(self) -> bool:
+        "Whether labels are learned: `labels='soft'`, or 'auto' at IPC 1 (where they paid off; at IPC 10 hard labels did better)."
+        return self.labels == 'soft' or (self.labels == 'auto' and self.ipc == 1)
+
+    @property
+    def start(self) -> str:
+        "The starting set `init` resolves to: 'auto' is 'confident' at IPC 1 and 'real' above (diversity wins at IPC 10)."
+        return self.init if self.init != 'auto' else ('confident' if self.ipc == 1 else 'real')
+
     def check_buffer(self, epochs:int # Recorded epochs E of the buffer
                     ):
         "Refuse a `max_start_epoch` + `expert_epochs` beyond the buffer's `epochs`."
@@ -99,7 +111,7 @@ class DistillConfig:
                 max_start_epoch=self.max_start_epoch, expert_epochs=self.expert_epochs, buffer_epochs=epochs)
 
 # %% ../nbs/08_distill.ipynb #f60280f1
-_MTT = dict(image_optimizer='sgd', init='real', soft_labels=False)   # the published MTT recipe: SGD on images, random real start, hard labels
+_MTT = dict(image_optimizer='sgd', init='real', labels='hard')   # the published MTT recipe: SGD on images, random real start, hard labels
 _SCALE_FREE = dict(image_optimizer='adam', lr_img=0.01, init='confident')  # resolution-independent image updates (Adam)
 
 PRESETS = {
@@ -109,8 +121,8 @@ PRESETS = {
     'mtt_cifar100_ipc1':  dict(**_MTT, method='mtt', ipc=1,  syn_steps=20, expert_epochs=3, max_start_epoch=20, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, zca=True),
     'mtt_cifar100_ipc10': dict(**_MTT, method='mtt', ipc=10, syn_steps=20, expert_epochs=2, max_start_epoch=20, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, zca=False),
     'mtt_cifar100_ipc50': dict(**_MTT, method='mtt', ipc=50, syn_steps=80, expert_epochs=2, max_start_epoch=40, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, batch_syn=125, zca=True),
-    'stm_gzoo2_ipc1':     dict(**_SCALE_FREE, method='stm', ipc=1,  syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, soft_labels=False),
-    'stm_gzoo2_ipc10':    dict(**_SCALE_FREE, method='stm', ipc=10, syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, soft_labels=False),
+    'stm_gzoo2_ipc1':     dict(**_SCALE_FREE, method='stm', ipc=1,  syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
+    'stm_gzoo2_ipc10':    dict(**_SCALE_FREE, method='stm', ipc=10, syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
     'cpu_galaxies':       dict(),
 }
 
@@ -420,7 +432,7 @@ class Distiller:
             'log_lr': LearnedTensor(torch.tensor(math.log(config.lr_teacher), device=self.device), sgd(config.lr_lr / config.lr_teacher**2))}
         if config.soft_labels:
             p = init.soft_labels if init.soft_labels is not None else expert_predictions(
-                net_fn, buffer, init.images.float().to(self.device), min(config.max_start_epoch + config.expert_epochs, buffer.epochs))
+                net_fn, buffer, init.images.float().to(self.device), buffer.epochs)
             self.learned['label_logits'] = LearnedTensor(p.to(self.device).clamp_min(1e-8).log(), sgd(config.lr_label))
         self.generator = make_generator(config.seed)
         self.policy = make_policy(config)
@@ -651,15 +663,15 @@ CONFIDENT_TOP = 0.2   # init='confident' draws among this fraction of each class
 
 def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, buffer=None,
                    device:str|torch.device='cpu') -> SynSet:
-    "The starting set of `config.init`: real train images per class (among the experts' most confident with 'confident'), or N(0, 1) noise."
+    "The starting set of `config.start`: real train images per class (among the experts' most confident with 'confident'), or N(0, 1) noise."
     gen = make_generator(derive_seed(config.seed, 'init'))
     scores = None
-    if config.init == 'confident':
+    if config.start == 'confident':
         require(net_fn is not None and buffer is not None, "init='confident' needs the student and the experts", ConfigError)
         x, y = ds.tensors('train', device)
         scores = expert_predictions(net_fn, buffer, x, buffer.epochs)[torch.arange(len(y), device=y.device), y].cpu()
     init = real_init(ds, config.ipc, gen, config.lr_teacher, scores=scores, top=CONFIDENT_TOP)
-    if config.init == 'noise':
+    if config.start == 'noise':
         init.images = torch.randn(init.images.shape, generator=gen)
         init.meta = {'init': 'noise', 'dataset_fingerprint': ds.fingerprint()}   # no source_ids: nothing real was copied
     return init
@@ -733,9 +745,9 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                constant_memory:store_true=False, # Recompute the unroll in the backward pass (memory independent of N)
                augment:str=None,           # Augmentation preset: galaxy (default: any rotation, no flips) | dsa | none
                image_optimizer:str=None,   # sgd (paper) | adam (lr_img ≈ per-pixel step, the same at any resolution)
-               soft_labels:store_true=False, # Learn soft labels (DATM), starting from the experts' predictions
+               labels:str=None,            # auto (soft at IPC 1, hard above) | soft (learned, DATM) | hard
                lr_label:float=None,        # Learning rate of the soft-label logits
-               init:str=None,              # real | confident (among the images the experts classify best) | noise
+               init:str=None,              # auto (confident at IPC 1, real above) | confident | real | noise
                device:str=None,            # cpu, cuda, cuda:1 (default: CUDA when available)
                seed:int=None):             # Seed of every random draw
     "Distil a dataset folder into synthetic images with MTT or STM (`--method`, `--ipc`, `--preset`)."
@@ -746,7 +758,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                               batch_syn=batch_syn, iterations=iterations, probe_every=probe_every, eval_every=eval_every,
                               checkpoint_every=checkpoint_every, num_eval=num_eval, eval_epochs=eval_epochs, seed=seed,
                               constant_memory=constant_memory or None, augment=augment,
-                              image_optimizer=image_optimizer, soft_labels=soft_labels or None, lr_label=lr_label, init=init)
+                              image_optimizer=image_optimizer, labels=labels, lr_label=lr_label, init=init)
     require(not zca, "This preset distils ZCA-whitened data; run it from Python with whitened data and experts (zca_whitening)",
             ConfigError, preset=preset)
     summary = distill_folder(data, buffers, out, config, device)

@@ -43,6 +43,7 @@ class EvalConfig:
     real_lr: float = 0.01            # Learning rate of random real / class mean sets when `lr_grid` is empty
     full_lr: float = 0.01            # Learning rate of the full-data baseline (the experts' lr_teacher)
     full_epochs: int = 50            # Epochs of the full-data baseline
+    full_num_eval: int|None = None   # Networks of the full-data baseline (None: `num_eval`; the costliest row)
 
     def __post_init__(self):
         self.models = tuple([self.models] if isinstance(self.models, str) else self.models)
@@ -52,6 +53,8 @@ class EvalConfig:
         require(self.num_eval >= 1, "num_eval must be at least 1", ConfigError, num_eval=self.num_eval)
         require(self.epochs >= 1 and self.full_epochs >= 1, "epochs must be at least 1", ConfigError,
                 epochs=self.epochs, full_epochs=self.full_epochs)
+        require(self.full_num_eval is None or self.full_num_eval >= 1, "full_num_eval must be at least 1", ConfigError,
+                full_num_eval=self.full_num_eval)
         require(self.batch_size >= 1, "batch_size must be at least 1", ConfigError, batch_size=self.batch_size)
         require(0 < self.lr_decay_at <= 1, "lr_decay_at must lie in (0, 1]", ConfigError, lr_decay_at=self.lr_decay_at)
         if self.augment is None or isinstance(self.augment, bool): self.augment = 'galaxy' if self.augment else 'none'
@@ -272,7 +275,7 @@ def evaluate_baselines(ds:Dataset,                      # The real dataset
     out, small_lr = {}, None if cfg.lr_grid else cfg.real_lr   # small sets: the grid's best step size, as for distilled sets
     if 'full' in baselines:
         x, y = ds.tensors('train')
-        out['full'] = _evaluate_runs('full', [lambda: (x, y)] * cfg.num_eval, ds, spec, cfg, lr=cfg.full_lr,
+        out['full'] = _evaluate_runs('full', [lambda: (x, y)] * (cfg.full_num_eval or cfg.num_eval), ds, spec, cfg, lr=cfg.full_lr,
                                      epochs=cfg.full_epochs, ipc=None, **common)
     if 'random' in baselines:
         for k in ipcs:
@@ -333,6 +336,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
             epochs:int=300,          # Epochs on the synthetic set (MTT: 1000)
             baselines:bool=False,    # Also evaluate full data, random real (same IPC) and class means
             full_epochs:int=50,      # Epochs of the full-data baseline
+            full_num_eval:int=None,  # Networks of the full-data baseline (default: --num_eval)
             lr_grid:str=None,        # Step sizes tried on every small set, comma-separated (default 0.003,0.01,0.03,0.1); none: learned α
             augment:str='galaxy',    # Augmentation: galaxy (default), dsa (vision benchmarks), none or a strategy
             split:str='test',        # Evaluation split
@@ -347,7 +351,8 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     out = Path(out) if out else (path.parent/'eval')
     names = [m.strip() for m in models.split(',') if m.strip()]
     grid = {} if lr_grid is None else {'lr_grid': () if lr_grid.strip().lower() == 'none' else _floats(lr_grid, 'lr_grid')}
-    cfg = EvalConfig(num_eval=num_eval, epochs=epochs, augment=augment, models=tuple(names), full_epochs=full_epochs, **grid)
+    cfg = EvalConfig(num_eval=num_eval, epochs=epochs, augment=augment, models=tuple(names), full_epochs=full_epochs,
+                     full_num_eval=full_num_eval, **grid)
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
     dev = default_device(device)
