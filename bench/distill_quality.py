@@ -26,7 +26,7 @@ from torch.nn.utils import parameters_to_vector
 
 from galaxy_distill.core import derive_seed, make_generator
 from galaxy_distill.data import SynSet, class_mean_init, load_dataset, real_init
-from galaxy_distill.distill import Distiller, MemoryBuffer, flat_model, make_config
+from galaxy_distill.distill import Distiller, MemoryBuffer, flat_model, initial_synset, make_augment, make_config
 from galaxy_distill.core import RunDir
 
 
@@ -59,10 +59,10 @@ def get_buffer(ds, a):
 
 
 # ---------------------------------------------------------------- evaluation protocol (galaxy_distill.evaluate)
-def evaluate(syn, ds, a, split, num_eval, seed, name='synset'):
-    "Mean/std accuracy of `num_eval` fresh ConvNets trained on `syn` at its learned step size."
+def evaluate(syn, ds, a, split, num_eval, seed, name='synset', lr=None):
+    "Mean/std accuracy of `num_eval` fresh ConvNets trained on `syn` (at `lr`, else by the grid rule of `evaluate_synset`)."
     from galaxy_distill.evaluate import evaluate_synset
-    r = evaluate_synset(syn, ds, model_spec(ds, a), split=split, num_eval=num_eval, epochs=a.eval_epochs, device='cpu',
+    r = evaluate_synset(syn, ds, model_spec(ds, a), split=split, num_eval=num_eval, epochs=a.eval_epochs, device='cpu', lr=lr,
                         seed=seed, augment=a.eval_augment, name=name, show_progress=False)
     return r.acc_mean, r.acc_std
 
@@ -81,13 +81,13 @@ def baselines(ds, a, ipcs):
 def distill(ds, buffer, a, method, ipc, folder):
     cfg, _ = make_config(method=method, ipc=ipc, syn_steps=a.syn_steps, expert_epochs=1 if method == 'stm' else a.mtt_m,
                          max_start_epoch=a.stm_max_cap if method == 'stm' else a.mtt_max_start, lr_img=a.lr_img,
+                         image_optimizer=a.image_optimizer, labels=a.labels, init=a.init,
                          lr_lr=a.lr_lr, lr_teacher=a.lr_teacher, iterations=a.iterations, eval_every=a.eval_every,
                          checkpoint_every=0, augment=a.distill_augment, batch_syn=a.batch_syn, seed=a.seed, stage_max=a.stage_max,
                          probe_every=a.probe_every)
-    init = real_init(ds, ipc, make_generator(derive_seed(a.seed, 'init', ipc)), a.lr_teacher)
-    evaluator = lambda syn: evaluate(syn, ds, a, 'train', 1, derive_seed(a.seed, 'select'))[0]
     net_fn = flat_model(model_spec(ds, a).build(seed=0))
-    from galaxy_distill.distill import make_augment
+    init = initial_synset(ds, cfg, net_fn, buffer)
+    evaluator = lambda syn: evaluate(syn, ds, a, 'train', 1, derive_seed(a.seed, 'select'), lr=syn.syn_lr)[0]
     rd = RunDir(folder, dataclasses.asdict(cfg), overwrite=True)
     dist = Distiller(cfg, buffer, net_fn, init, augment=make_augment(a.distill_augment), evaluator=evaluator, run=rd, show=False,
                      meta={'dataset_fingerprint': ds.fingerprint()})
@@ -118,7 +118,8 @@ def main():
     p.add_argument('--expert_epochs', type=int, default=15); p.add_argument('--lr_teacher', type=float, default=0.01)
     p.add_argument('--ipcs', default='1,10'); p.add_argument('--iterations', type=int, default=100)
     p.add_argument('--syn_steps', type=int, default=10); p.add_argument('--batch_syn', type=int, default=None)
-    p.add_argument('--lr_img', type=float, default=100.); p.add_argument('--lr_lr', type=float, default=1e-5)
+    p.add_argument('--lr_img', type=float, default=None, help='default: DistillConfig (Adam 0.01)'); p.add_argument('--lr_lr', type=float, default=1e-5)
+    p.add_argument('--image_optimizer', default=None); p.add_argument('--labels', default=None); p.add_argument('--init', default=None)
     p.add_argument('--mtt_max_start', type=int, default=4); p.add_argument('--mtt_m', type=int, default=2)
     p.add_argument('--stm_max_cap', type=int, default=12); p.add_argument('--stage_max', type=int, default=1000)
     p.add_argument('--probe_every', type=int, default=1)

@@ -50,7 +50,7 @@ run experts 120 $bin/gd_buffers --data "$OUT/data" --out "$OUT/buffers" --expert
     --lr_teacher 0.01 --augment galaxy --device cuda
 for ipc in 1 10; do
   run "distill_ipc$ipc" 75 $bin/gd_distill --data "$OUT/data" --buffers "$OUT/buffers" --out "$OUT/stm_ipc$ipc" --method stm \
-      --ipc $ipc --syn_steps 20 --max_start_epoch 10 --lr_img 1000 --iterations 200 --eval_every 100 --eval_epochs 300 --device cuda
+      --ipc $ipc --syn_steps 20 --max_start_epoch 10 --iterations 200 --eval_every 100 --eval_epochs 300 --device cuda
   run "eval_ipc$ipc" 60 $bin/gd_eval --syn "$OUT/stm_ipc$ipc" --data "$OUT/data" --num_eval 3 --epochs 300 --baselines \
       --full_epochs 30 --augment galaxy --device cuda
 done

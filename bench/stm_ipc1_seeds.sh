@@ -18,8 +18,8 @@ for s in $SEEDS; do for lr in $LR_IMGS; do for lrlr in $LR_LRS; do
   run="$OUT/s${s}_img${lr}_lr${lrlr}"
   gd_distill --data "$DEMO/data" --buffers "$DEMO/buffers" --out "$run" --method stm --ipc 1 --syn_steps 10 \
     --max_start_epoch 10 --lr_img "$lr" --lr_lr "$lrlr" --lr_teacher 0.03 --iterations 2000 --eval_every 200 \
-    --eval_epochs 300 --seed "$s"
-  gd_eval --syn "$run" --data "$DEMO/data" --num_eval 5 --epochs 300 --augment galaxy --seed 0
+    --eval_epochs 300 --seed "$s" --image_optimizer sgd --init real --labels hard   # the first release's recipe
+  gd_eval --syn "$run" --data "$DEMO/data" --num_eval 5 --epochs 300 --augment galaxy --seed 0 --lr_grid none
   python3 - "$run" "$s" "$lr" "$lrlr" >> "$OUT/results.csv" <<'PY'
 import json, sys
 run, s, lr, lrlr = sys.argv[1:]
