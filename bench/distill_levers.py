@@ -93,7 +93,9 @@ def report(a, results):
         f"- `{name}`: `{json.dumps(runs[0]['overrides'])}`; iterations {runs[0]['iterations']}, best iterations "
         f"{[r['best_iteration'] for r in runs]}, final caps {[r['cap'] for r in runs]}, distillation s/iteration "
         f"{np.mean([r['distill_seconds'] / max(r['iterations'], 1) for r in runs]):.3f}" for name, runs in by.items())
-    record(a.report, f'Distillation levers: {a.report}', md + '\n' + (a.note or ''), {'rows': rs})
+    record(a.report, 'Distillation levers: STM and MTT against real galaxies, seeds × settings', md + '\n' + (a.note or ''),
+           {'rows': rs}, command=f"python bench/distill_levers.py --out {a.out} --results {results} --report {a.report} --note NOTE "
+                                 "(each row's runs: the variant commands in the section text)")
 
 
 def main():

@@ -6,7 +6,7 @@ Reads run folders written by `bench/distill_levers.py` or `gd_distill` (`metrics
 (evaluations excluded) at which the mean over runs first reaches `--target` × the full-data accuracy. Writes a figure
 `bench/results/time_to_quality.png` and the BENCHMARKS.md section.
 
-    python bench/time_to_quality.py --data D --full 0.785 --runs 'STM=/tmp/final/STM*' 'MTT=/tmp/final/MTT*'
+    python bench/time_to_quality.py --data D --full 0.785 --runs 'STM::/tmp/final/STM*' 'MTT::/tmp/final/MTT*'
 """
 import argparse, glob, json, os, sys
 from pathlib import Path
@@ -22,32 +22,44 @@ from galaxy_distill.data import SynSet, load_dataset
 from galaxy_distill.evaluate import EvalConfig, evaluate_synset
 
 
-def curve(folder, ds, a):
+CACHE = Path(__file__).parent/'.cache'/'time_to_quality.json'   # snapshot evaluations already done (bench/.cache is ignored)
+
+
+def curve(folder, ds, a, cache):
     m = pd.read_csv(Path(folder)/'metrics.csv')
     elapsed = dict(zip(m['iteration'], m['elapsed'].fillna(0.)))
     out = []
     for p in sorted((Path(folder)/'snapshots').glob('synset_*.safetensors')):
         it = int(p.stem.split('_')[1])
-        r = evaluate_synset(SynSet.load(p), ds, split='test', num_eval=a.num_eval, epochs=a.epochs, device='cpu', seed=0,
-                            config=EvalConfig(grid_eval=a.grid_eval), show_progress=False)
-        out.append({'iteration': it, 'seconds': float(elapsed.get(it, 0.)), 'test_acc': r.acc_mean, 'lr': r.lr})
-        print(folder, it, round(r.acc_mean, 3), flush=True)
+        if it % a.every: continue
+        key = f"{p.resolve()}:{p.stat().st_mtime_ns}:{a.num_eval}:{a.grid_eval}:{a.epochs}"
+        if key not in cache:
+            r = evaluate_synset(SynSet.load(p), ds, split='test', num_eval=a.num_eval, epochs=a.epochs, device='cpu', seed=0,
+                                config=EvalConfig(grid_eval=a.grid_eval), show_progress=False)
+            cache[key] = (r.acc_mean, r.lr)
+            CACHE.parent.mkdir(parents=True, exist_ok=True); CACHE.write_text(json.dumps(cache))
+        acc, lr = cache[key]
+        out.append({'iteration': it, 'seconds': float(elapsed.get(it, 0.)), 'test_acc': acc, 'lr': lr})
+        print(folder, it, round(acc, 3), flush=True)
     return out
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data', required=True); p.add_argument('--runs', nargs='+', required=True, help='LABEL=GLOB of run folders')
+    p.add_argument('--data', required=True); p.add_argument('--runs', nargs='+', required=True, help='LABEL::GLOB of run folders')
     p.add_argument('--full', type=float, required=True, help='full-data test accuracy of the same protocol (fraction)')
     p.add_argument('--target', type=float, default=0.7); p.add_argument('--num_eval', type=int, default=2)
     p.add_argument('--grid_eval', type=int, default=1); p.add_argument('--epochs', type=int, default=300)
+    p.add_argument('--every', type=int, default=1, help='evaluate only snapshots whose iteration is a multiple of this')
     a = p.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     ds = load_dataset(a.data)
-    curves = {}
+    curves, cache = {}, (json.loads(CACHE.read_text()) if CACHE.exists() else {})
     for spec in a.runs:
-        label, pattern = spec.split('=', 1)
-        curves[label] = {f: curve(f, ds, a) for f in sorted(glob.glob(pattern))}
+        label, pattern = spec.split('::', 1)
+        folders = sorted(glob.glob(pattern))
+        if not folders: sys.exit(f"no run folder matches {pattern!r}")
+        curves[label] = {f: curve(f, ds, a, cache) for f in folders}
     lines = ['| method | runs | test accuracy by distillation time (mean over runs) | first ≥ target | best |', '|---|---|---|---|---|']
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.5))
