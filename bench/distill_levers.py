@@ -1,7 +1,8 @@
 """Quality levers of distillation, measured one setting at a time on one dataset and one expert buffer.
 
 Each variant is a set of `DistillConfig` overrides (JSON). For every (variant, distillation seed) the run distils
-with `Distiller` (selection on the real *train* split, `select_eval` networks every `eval_every` iterations), then
+with `distill.distill_folder`, the path of `gd_distill` (selection on the real *train* split, `select_eval` networks every
+`eval_every` iterations), then
 the selected set is evaluated on the test split by `num_eval` fresh networks with the evaluation protocol of
 `gd_eval` (`evaluate.evaluate_synset`: step size chosen from `EvalConfig.lr_grid` on the train split).
 `--baselines` adds full data, random real (same IPC) and class means under the same protocol. Results are
@@ -13,7 +14,7 @@ worst over seeds).
     python bench/distill_levers.py --data D --buffers B --out DIR --baselines --ipcs 1,10
     python bench/distill_levers.py --out DIR --report levers
 """
-import argparse, dataclasses, json, os, sys, time
+import argparse, json, os, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -23,28 +24,21 @@ import numpy as np
 import torch
 
 from galaxy_distill.buffers import TrajectoryBuffer
-from galaxy_distill.core import RunDir, derive_seed
 from galaxy_distill.data import SynSet, load_dataset
-from galaxy_distill.distill import Distiller, _student, initial_synset, make_augment, make_config
-from galaxy_distill.evaluate import EvalConfig, evaluate_baselines, evaluate_synset
+from galaxy_distill.distill import _student, distill_folder, make_config
+from galaxy_distill.evaluate import evaluate_baselines, evaluate_synset
 
 
 def rows(path):
     return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()] if Path(path).exists() else []
 
 
-def distil(a, ds, buffer, net_fn, spec, name, over, seed, results):
+def distil(a, ds, spec, name, over, seed, results):
     cfg, _ = make_config(**{'iterations': a.iterations, 'eval_every': a.eval_every, 'num_eval': a.select_eval,
                             'eval_epochs': a.eval_epochs, 'checkpoint_every': 0, **json.loads(a.base), **over, 'seed': seed})
     folder = Path(a.out)/f'{name}_s{seed}'
-    init = initial_synset(ds, cfg, net_fn, buffer)
-    def select(syn):
-        return evaluate_synset(syn, ds, spec, split='train', num_eval=cfg.num_eval, epochs=cfg.eval_epochs, lr=syn.syn_lr,
-                               device='cpu', seed=derive_seed(seed, 'eval'), augment=cfg.augment, show_progress=False).acc_mean
-    rd = RunDir(folder, dataclasses.asdict(cfg), overwrite=True)
-    dist = Distiller(cfg, buffer, net_fn, init, make_augment(cfg.augment), select, rd, 'cpu',
-                     {'dataset_fingerprint': ds.fingerprint(), 'model_spec': spec.to_dict()}, show=False)
-    t0 = time.perf_counter(); summ = dist.run(); wall = time.perf_counter() - t0
+    t0 = time.perf_counter(); summ = distill_folder(a.data, a.buffers, folder, cfg, 'cpu', show=False)   # gd_distill's own path
+    wall = time.perf_counter() - t0
     syn = SynSet.load(folder/'synset.safetensors')
     r = evaluate_synset(syn, ds, spec, split='test', num_eval=a.num_eval, epochs=a.eval_epochs, device='cpu', seed=0,
                         augment=a.eval_augment or cfg.augment, show_progress=False)
@@ -117,13 +111,13 @@ def main():
     results = Path(a.results or Path(a.out)/'results.jsonl'); results.parent.mkdir(parents=True, exist_ok=True)
     if a.report: return report(a, results)
     variants = json.loads(Path(a.variants).read_text() if Path(a.variants).is_file() else a.variants)
-    ds, buffer = load_dataset(a.data), TrajectoryBuffer(a.buffers)
-    net_fn, spec = _student(buffer, 'cpu')
+    ds = load_dataset(a.data)
+    spec = _student(TrajectoryBuffer(a.buffers), 'cpu')[1]
     if a.baselines and not any(r['variant'].startswith('baseline:') for r in rows(results)): baselines(a, ds, spec, results)
     done = {(r['variant'], r['seed']) for r in rows(results)}
     for name, over in variants.items():
         for seed in map(int, a.seeds.split(',')):
-            if (name, seed) not in done: distil(a, ds, buffer, net_fn, spec, name, over, seed, results)
+            if (name, seed) not in done: distil(a, ds, spec, name, over, seed, results)
 
 
 if __name__ == '__main__':

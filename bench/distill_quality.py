@@ -125,7 +125,7 @@ def main():
     p.add_argument('--probe_every', type=int, default=1)
     p.add_argument('--eval_every', type=int, default=25); p.add_argument('--num_eval', type=int, default=5)
     p.add_argument('--snap_eval', type=int, default=2); p.add_argument('--eval_epochs', type=int, default=300)
-    p.add_argument('--full_epochs', type=int, default=100, help='0: the experts are the full-data reference'); p.add_argument('--real_lr', type=float, default=0.01)
+    p.add_argument('--full_epochs', type=int, default=100, help='0: the experts are the full-data reference')
     p.add_argument('--eval_augment', default='galaxy'); p.add_argument('--distill_augment', default='galaxy')
     p.add_argument('--expert_augment', default='none'); p.add_argument('--expert_batch', type=int, default=32); p.add_argument('--target', type=float, default=0.7)
     p.add_argument('--fallback_blobs', action='store_true', help='use test_utils blobs instead of simulated galaxies')
