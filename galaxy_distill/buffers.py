@@ -7,18 +7,17 @@ from __future__ import annotations
 import dataclasses, json, math, os, re, shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import torch
 import torch.distributed as dist
 from fastcore.basics import patch
-from fastcore.script import call_parse
 from matplotlib.figure import Figure
 from safetensors import safe_open
 from torch import nn
 
-from .core import (ConfigError, DataError, RunDir, atomic_path, default_device, derive_seed, fingerprint, format_error,
+from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, fingerprint, format_error,
                                  load_json, load_metadata, load_tensors, make_generator, progress, require, save_json,
                                  save_tensors, to_jsonable)
 from .data import Dataset, load_dataset
@@ -50,8 +49,7 @@ class ExpertConfig:
     def __post_init__(self):
         for name in ('num_experts', 'expert_epochs', 'batch_size'):
             require(int(getattr(self, name)) >= 1, f"{name} must be at least 1", ConfigError, value=getattr(self, name))
-        require(self.lr_teacher > 0 and math.isfinite(self.lr_teacher), "lr_teacher must be a positive number",
-                ConfigError, lr_teacher=self.lr_teacher)
+        check_sgd(lr_teacher=self.lr_teacher, momentum=self.momentum, weight_decay=self.weight_decay)
         require(self.eval_every >= 0, "eval_every must be 0 or more", ConfigError, eval_every=self.eval_every)
         self.augment = 'none' if self.augment in (None, False, '') else 'galaxy' if self.augment is True else self.augment
         Augment.from_name(self.augment)   # refuses unknown names now rather than after the first expert
@@ -295,7 +293,9 @@ class TrajectoryBuffer:
     "The experts of a buffer `folder`, read lazily: `params(e, t)` is τ[e][t], a float32 vector of `n_params`."
     def __init__(self,
                  folder:str|Path,    # A folder written by `build_buffer` / `gd_buffers`
-                 reader:str='pread'  # 'pread': read the row's bytes into a fresh tensor; 'mmap': `safe_open` slices
+                 reader:str='pread', # 'pread': read the row's bytes into a fresh tensor; 'mmap': `safe_open` slices
+                 experts:Sequence[int]|None=None, # Only these expert ids (a resumed run's pinned set); None: every complete one
+                 verify:bool=True    # Check each expert's data against its sidecar fingerprint (and for NaN/Inf) on first use
                 ):
         require(reader in ('pread', 'mmap'), "Unknown reader", ConfigError, reader=reader, expected=['pread', 'mmap'])
         self.folder, self.reader = Path(folder), reader
@@ -307,7 +307,13 @@ class TrajectoryBuffer:
                 file=meta_file, found=self.meta.get('schema_version'), expected=BUFFER_SCHEMA)
         sidecars = sorted(p for p in self.folder.glob('expert_*.json') if re.fullmatch(r'expert_\d{4,}\.json', p.name))
         require(sidecars, "The buffer holds no complete expert (was generation interrupted?)", folder=self.folder)
+        if experts is not None:
+            found = {int(p.stem.split('_')[1]): p for p in sidecars}
+            missing = sorted(set(map(int, experts)) - set(found))
+            require(not missing, "Experts this run started with are gone from the buffer", folder=self.folder, missing=missing)
+            sidecars = [found[k] for k in sorted(set(map(int, experts)))]
         self.files, self.sidecars, self._handles, self._offsets = [], [], {}, []
+        self._verify, self._verified = verify, set()
         for f in sidecars: self._validate(f)
         self.experts = [s['expert'] for s in self.sidecars]
 
@@ -369,6 +375,7 @@ def _handle(self:TrajectoryBuffer, e:int):
 def params(self:TrajectoryBuffer, e:int, t:int, device:str|torch.device='cpu') -> torch.Tensor:
     "τ[e][t]: the flat parameters of expert `e` after epoch `t` (float32, `n_params`)."
     require(0 <= e < self.n_experts, "Expert index out of range", IndexError, expert=e, n_experts=self.n_experts)
+    if self._verify and e not in self._verified: self.verify_expert(e)
     require(0 <= t <= self.epochs, "Epoch out of range", IndexError, epoch=t, epochs=self.epochs, file=self.files[e])
     if self.reader == 'mmap': return self._handle(e).get_slice('trajectory')[t].to(device)
     row = torch.empty(self.n_params, dtype=torch.float32)
@@ -381,7 +388,25 @@ def params(self:TrajectoryBuffer, e:int, t:int, device:str|torch.device='cpu') -
 @patch
 def trajectory(self:TrajectoryBuffer, e:int, device:str|torch.device='cpu') -> torch.Tensor:
     "The whole `(E+1)×P` trajectory of expert `e`."
-    return self._handle(e).get_tensor('trajectory').to(device)
+    traj = self._handle(e).get_tensor('trajectory')
+    if self._verify and e not in self._verified: self._check_data(e, traj)
+    return traj.to(device)
+
+@patch
+def _check_data(self:TrajectoryBuffer, e:int, traj:torch.Tensor):
+    bad = int((~torch.isfinite(traj)).sum())
+    require(not bad, "Expert trajectory holds NaN/Inf values (a damaged file?); rebuild this expert", file=self.files[e], non_finite=bad)
+    found = fingerprint(traj)
+    require(found == self.sidecars[e]['trajectory_fingerprint'], "Expert trajectory does not match its sidecar's fingerprint "
+            "(a damaged file?); delete both and rerun gd_buffers to rebuild it", file=self.files[e],
+            expected=self.sidecars[e]['trajectory_fingerprint'], found=found)
+    self._verified.add(e)
+
+@patch
+def verify_expert(self:TrajectoryBuffer, e:int) -> TrajectoryBuffer:
+    "Check expert `e`'s data: finite, and equal to its sidecar's fingerprint (done once per expert, on first use)."
+    self._check_data(e, self._handle(e).get_tensor('trajectory'))
+    return self
 
 @patch
 def close(self:TrajectoryBuffer):
@@ -412,11 +437,8 @@ def check(self:TrajectoryBuffer,
 
 @patch
 def verify(self:TrajectoryBuffer) -> TrajectoryBuffer:
-    "Re-hash every trajectory and compare with its sidecar (reads every expert once)."
-    for e in range(self.n_experts):
-        found = fingerprint(self.trajectory(e))
-        require(found == self.sidecars[e]['trajectory_fingerprint'], "Expert trajectory does not match its sidecar's fingerprint",
-                file=self.files[e], expected=self.sidecars[e]['trajectory_fingerprint'], found=found)
+    "Check every expert now (reads each once) rather than on first use."
+    for e in range(self.n_experts): self.verify_expert(e)
     return self
 
 # %% ../nbs/07_buffers.ipynb #fbbc10bc
@@ -477,7 +499,7 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
     finally: dist.destroy_process_group()
 
 # %% ../nbs/07_buffers.ipynb #65e9f52a
-@call_parse
+@command
 def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate)
                out:str=None,           # Buffer folder (created; rerun the same command to resume)
                experts:int=10,         # Number of experts K
@@ -505,8 +527,8 @@ def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate
         run, error = None, None
         if rank == 0:   # an error here must reach every rank, or the others would wait at a barrier forever
             try: run = RunDir(out, {**dataclasses.asdict(cfg), 'model_spec': spec_dict(spec), 'data': str(data)},
-                              may_change=['num_experts', 'data'])
-            except Exception as e: error = f"{type(e).__name__}: {e}"
+                              'gd_buffers', may_change=['num_experts', 'data'])
+            except Exception as e: error = str(e) if isinstance(e, GalaxyDistillError) else f"{type(e).__name__}: {e}"
         error = _broadcast_error(error, rank, world)
         if error is not None: raise ConfigError(error)
         build_buffer(out, ds, spec, cfg, dev)

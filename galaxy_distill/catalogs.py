@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import ConfigError, DataError, derive_seed, format_error, make_generator, require
+from .core import MAX_IMAGE_SIZE, ConfigError, DataError, derive_seed, format_error, make_generator, require
 
 # %% auto #0
 __all__ = ['ANSWERS', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS', 'WILLETT_PARENTS', 'CLEAN_RULES',
@@ -167,7 +167,9 @@ def catalog_columns(path:str|Path) -> list[str]:
     "The cleaned header of a CSV file."
     path = Path(path)
     require(path.is_file(), "Catalogue file not found", file=path)
-    return [_clean_header(c) for c in pd.read_csv(path, nrows=0, encoding='utf-8-sig', skipinitialspace=True).columns]
+    try: return [_clean_header(c) for c in pd.read_csv(path, nrows=0, encoding='utf-8-sig', skipinitialspace=True).columns]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise DataError(format_error(f"Unreadable CSV: {e}", file=path)) from e
 
 def detect_format(columns:list[str]) -> str:
     "'kaggle' (Class1.1 …), 'gz2' (t01_smooth_or_features_…) or 'labels' from a catalogue's `columns`."
@@ -254,7 +256,7 @@ class CurateConfig:
         require(self.fraction in FRACTION_KINDS, "Unknown fraction kind", ConfigError, fraction=self.fraction, expected=FRACTION_KINDS)
         require(self.per_class >= 1 and self.test_per_class >= 0, "per_class must be ≥ 1 and test_per_class ≥ 0", ConfigError,
                 per_class=self.per_class, test_per_class=self.test_per_class)
-        require(self.size >= 2, "size must be at least 2 pixels", ConfigError, size=self.size)
+        require(2 <= self.size <= MAX_IMAGE_SIZE, f"size must be 2 to {MAX_IMAGE_SIZE} pixels", ConfigError, size=self.size)
         require(0 < self.crop <= 1, "crop must be in (0, 1]", ConfigError, crop=self.crop)
         require(self.rotations >= 1, "rotations must be at least 1", ConfigError, rotations=self.rotations)
         require(self.workers >= 1, "workers must be at least 1", ConfigError, workers=self.workers)
@@ -310,6 +312,7 @@ def select_candidates(catalog:str|Path,                # Catalogue CSV
         stems = tuple(ANSWERS[a][0] for a in SCORED_ANSWERS) + tuple(ANSWERS[a][1] for a in SCORED_ANSWERS)
         wanted = [c for c in columns if c in (id_col, 'total_classifications') or c in stems or c.startswith(tuple(s + '_' for s in stems))]
         table = read_catalog(catalog, wanted, text_columns=[id_col])
+    require(len(table) > 0, "The catalogue holds a header but no rows", file=catalog, columns=columns[:12])
     raw_ids = table[id_col].fillna('')
     lossy = int(raw_ids.map(id_lost_precision).sum())
     if lossy: notes.append(f"{lossy} ids are written in scientific notation with lost digits: they may match no image "

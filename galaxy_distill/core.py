@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #fdeca951
 from __future__ import annotations
-import contextlib, csv, dataclasses, datetime, hashlib, json, math, os, platform, random, sys, tempfile
+import contextlib, csv, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, shutil, sys, tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -13,12 +13,17 @@ import torch
 from fastprogress.fastprogress import progress_bar
 from safetensors import safe_open
 from safetensors.torch import save_file
+from fastcore.script import anno_parser
+
+try: import fcntl   # POSIX; elsewhere runs are not locked
+except ImportError: fcntl = None
 
 # %% auto #0
-__all__ = ['GalaxyDistillError', 'DataError', 'ConfigError', 'format_error', 'require', 'default_device', 'derive_seed',
-           'make_generator', 'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path',
-           'atomic_write_text', 'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata',
-           'fingerprint', 'environment_info', 'RunDir', 'progress']
+__all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'USER_ERRORS', 'GalaxyDistillError', 'DataError', 'ConfigError', 'format_error',
+           'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed', 'make_generator',
+           'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path', 'atomic_write_text',
+           'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata', 'fingerprint', 'environment_info',
+           'RunDir', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -50,13 +55,41 @@ def require(condition,            # Must be truthy, else we raise
     "Raise `error(format_error(message, **context))` unless `condition` holds."
     if not condition: raise error(format_error(message, **context))
 
+# %% ../nbs/00_core.ipynb #a5a56a11
+LR_RANGE = (1e-8, 100.)   # step sizes outside it are typos (a rate of 10⁻³⁰⁰ or 10⁴ trains nothing)
+MAX_IMAGE_SIZE = 2048     # pixels on a side: GZ2 cutouts are 424², the paper distils at 128²
+
+def check_sgd(**values):
+    "Refuse meaningless SGD settings, named as given: step sizes (`lr`, `lr_*`, `*_lr`) in `LR_RANGE`, `momentum` in [0, 1), `weight_decay` ≥ 0."
+    for name, v in values.items():
+        finite = isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and math.isfinite(v)
+        if 'lr' in name.split('_'): ok, rule = finite and LR_RANGE[0] <= v <= LR_RANGE[1], f"a number in [{LR_RANGE[0]:g}, {LR_RANGE[1]:g}]"
+        elif name == 'momentum': ok, rule = finite and 0 <= v < 1, "a number in [0, 1)"
+        elif name == 'weight_decay': ok, rule = finite and v >= 0, "a number ≥ 0"
+        else: raise TypeError(f"check_sgd does not know {name!r}")
+        require(ok, f"{name} must be {rule}", ConfigError, option=name, value=v)
+
+def memory_bytes() -> int|None:
+    "Physical memory of this machine in bytes (None where the platform does not say)."
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (ValueError, OSError, AttributeError): return None
+
+def check_memory(nbytes:float, # Bytes the arrays will need
+                 what:str,     # What they are, for the message
+                 **context):   # The options that set the size
+    "Refuse a size whose arrays need more than this machine's physical memory."
+    total = memory_bytes()
+    require(total is None or nbytes <= total, f"{what} would need {nbytes / 2**30:.3g} GiB, more than this machine's "
+            f"{(total or 0) / 2**30:.3g} GiB of memory; choose smaller sizes", ConfigError, **context)
+
 # %% ../nbs/00_core.ipynb #b3989f5d
 def default_device(device:str|torch.device|None=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', ...
                   ) -> torch.device:
     "The device to run on: `device` when given, else CUDA when available, else the CPU."
     if device is None or str(device) == 'auto':
         return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    dev = torch.device(device)
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError): raise ConfigError(format_error("Unknown device", device=str(device), expected="auto, cpu, cuda, cuda:N, mps")) from None
     require(dev.type != 'cuda' or torch.cuda.is_available(),
             "CUDA was requested but torch sees no CUDA device", ConfigError, device=str(device))
     return dev
@@ -203,7 +236,7 @@ def fingerprint(*objs, length:int=16) -> str:
         else: h.update(json.dumps(to_jsonable(obj), sort_keys=True).encode())
     return h.hexdigest()[:length]
 
-# %% ../nbs/00_core.ipynb #eb2dbe14
+# %% ../nbs/00_core.ipynb #12b417d4
 def environment_info() -> dict:
     "Versions and machine facts recorded beside every run's configuration."
     from galaxy_distill import __version__
@@ -213,27 +246,90 @@ def environment_info() -> dict:
             'command': ' '.join(sys.argv), 'started': datetime.datetime.now().astimezone().isoformat(timespec='seconds')}
     return info
 
+_LOCKS: dict[str, list] = {}   # resolved folder -> [open lock file, holders in this process]
+
+def _lock_folder(folder:Path) -> str:
+    "Take the exclusive lock of `folder` (re-entrant within this process); returns the key to release it with."
+    key = str(folder.resolve())
+    if key in _LOCKS: _LOCKS[key][1] += 1; return key
+    lock = folder/'.lock'
+    require(not lock.is_symlink(), "The run folder's lock file is a symlink; refusing to follow it", ConfigError, file=lock)
+    fh = open(lock, 'a+', encoding='utf-8')
+    if fcntl is not None:
+        try: fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0); holder = fh.read().strip() or 'unknown'; fh.close()
+            raise ConfigError(format_error("Another process is writing to this folder; wait for it or choose another --out",
+                                           folder=folder, holder=holder)) from None
+    fh.seek(0); fh.truncate(); fh.write(f"pid {os.getpid()} on {platform.node()}\n"); fh.flush()
+    _LOCKS[key] = [fh, 1]
+    return key
+
+def _unlock_folder(key:str):
+    "Release one hold of the lock taken by `_lock_folder`."
+    held = _LOCKS.get(key)
+    if held is None: return
+    held[1] -= 1
+    if held[1] == 0: held[0].close(); del _LOCKS[key]   # closing the file releases the flock
+
+def _contents(folder:Path) -> list[str]:
+    "Names in `folder` other than our lock file, sorted."
+    return sorted(p.name for p in folder.iterdir() if p.name != '.lock')
+
+def _clear(folder:Path):
+    "Remove everything in `folder` except the lock file (symlinks are removed, never followed)."
+    for p in folder.iterdir():
+        if p.name == '.lock': continue
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
+        else: p.unlink()
+
 class RunDir:
-    "An output folder holding `config.json`, `summary.json`, metric CSVs and figures."
+    "An output folder one command owns: `config.json`, `summary.json`, metric CSVs and figures; one writer at a time."
     def __init__(self,
-                 path:str|Path,            # Folder to create or resume
+                 path:str|Path,            # Folder to create, resume or (with `overwrite`) replace
                  config:Mapping|None=None, # The full configuration of the run (a dict or dataclass)
+                 kind:str='run',           # The command that owns the folder ('gd_distill', ...)
                  may_change:Iterable[str]=(), # Config keys allowed to differ when resuming
-                 overwrite:bool=False):    # Replace a previous config instead of refusing a changed one
-        self.path = Path(path)
+                 overwrite:bool=False,     # Replace a run of the same kind whose configuration differs
+                 resumable:bool=True):     # False: a rerun clears the previous outputs (the command starts again)
+        self.path, self.kind, self._lock = Path(path), kind, None
+        require(not self.path.exists() or self.path.is_dir(), "The output path is a file, not a folder", ConfigError, out=self.path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.config = to_jsonable(config or {})
-        cfg_file = self.path/'config.json'
-        if cfg_file.exists() and not overwrite:
-            old = load_json(cfg_file).get('config', {})
-            changed = sorted(k for k in set(old) | set(self.config)
-                             if old.get(k) != self.config.get(k) and k not in set(may_change))
-            require(not changed, "This folder holds a run with another configuration; choose a new folder or pass overwrite",
-                    ConfigError, folder=self.path, changed={k: (old.get(k), self.config.get(k)) for k in changed})
-        save_json(cfg_file, {'config': self.config, 'environment': environment_info()})
+        self._lock = _lock_folder(self.path)
+        try: self._open(set(may_change), overwrite, resumable)
+        except BaseException: self.close(); raise
 
+    def _open(self, may_change:set, overwrite:bool, resumable:bool):
+        cfg_file, contents = self.path/'config.json', _contents(self.path)
+        old = load_json(cfg_file) if cfg_file.is_file() else None
+        shown = contents[:6] + (['...'] if len(contents) > 6 else [])
+        if old is None:
+            require(not contents, f"The output folder is not empty and holds no {self.kind} run; choose a new or empty folder",
+                    ConfigError, folder=self.path, contents=shown)
+        else:
+            require(isinstance(old, dict) and isinstance(old.get('config'), dict), "config.json is not a run configuration",
+                    ConfigError, file=cfg_file)
+            old_kind = old.get('kind', self.kind if set(old['config']) == set(self.config) else None)  # first release: no kind
+            require(old_kind == self.kind, f"The output folder holds a {old_kind or 'different'} run, not a {self.kind} run; "
+                    "choose another folder", ConfigError, folder=self.path, contents=shown)
+            prev = old['config']
+            changed = sorted(k for k in set(prev) | set(self.config) if prev.get(k) != self.config.get(k) and k not in may_change)
+            started = contents != ['config.json']   # a run that wrote only its config never started
+            require(not changed or overwrite or not started,
+                    "This folder holds a run with another configuration; choose a new folder or pass --overwrite",
+                    ConfigError, folder=self.path, changed={k: (prev.get(k), self.config.get(k)) for k in changed})
+            if (changed and overwrite) or not resumable: _clear(self.path)
+        save_json(cfg_file, {'kind': self.kind, 'config': self.config, 'environment': environment_info()})
+
+    def close(self):
+        "Release the folder's lock (also released when the process ends)."
+        if self._lock is not None: _unlock_folder(self._lock); self._lock = None
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+    def __del__(self): self.close()
     def __truediv__(self, name): return self.path/name
-    def __repr__(self): return f"RunDir({str(self.path)!r})"
+    def __repr__(self): return f"RunDir({str(self.path)!r}, kind={self.kind!r})"
 
     @property
     def summary(self) -> dict:
@@ -247,10 +343,14 @@ class RunDir:
         save_json(self.path/'summary.json', summary)
         return summary
 
+    def _log_file(self, name:str) -> Path:
+        f = self.path/f'{name}.csv'
+        require(not f.is_symlink(), "A metric log is a symlink; refusing to write through it", ConfigError, file=f)
+        return f
+
     def log_row(self, name:str, row:Mapping) -> Path:
         "Append `row` to `<name>.csv`, writing the header with the first row."
-        f = self.path/f'{name}.csv'
-        row = to_jsonable(row)
+        f, row = self._log_file(name), to_jsonable(row)
         new = not f.exists() or f.stat().st_size == 0
         if not new:
             with open(f, newline='', encoding='utf-8') as fh: header = next(csv.reader(fh))
@@ -262,6 +362,57 @@ class RunDir:
             if new: w.writeheader()
             w.writerow(row)
         return f
+
+    def trim_log(self, name:str,      # The log: `<name>.csv`
+                 column:str,          # Numeric column that orders the rows ('iteration', 'epoch')
+                 upto:float) -> int:  # Keep rows whose `column` ≤ `upto` (below 0: keep none)
+        "Drop a torn last line and every row past `upto` from `<name>.csv` (atomically); returns the rows kept."
+        f = self._log_file(name)
+        if not f.exists(): return 0
+        text = f.read_text(encoding='utf-8', errors='replace')
+        lines = text.split('\n')
+        lines = lines[:-1]   # the part after the last newline is empty, or a torn row
+        if not lines: f.unlink(); return 0
+        header = next(csv.reader([lines[0]]))
+        require(column in header, "The log lacks its ordering column", DataError, file=f, column=column)
+        keep = [lines[0]]
+        for line in lines[1:]:
+            cells = next(csv.reader([line]), [])
+            if len(cells) != len(header): continue
+            try: value = float(cells[header.index(column)])
+            except ValueError: continue
+            if value <= upto: keep.append(line)
+        if len(keep) != len(lines) or not text.endswith('\n'): atomic_write_text(f, '\n'.join(keep) + '\n')
+        return len(keep) - 1
+
+# %% ../nbs/00_core.ipynb #a995821c
+USER_ERRORS = (GalaxyDistillError, OSError, UnicodeError, MemoryError, torch.OutOfMemoryError)
+
+def _one_line(e:BaseException) -> str:
+    "An exception as one line: our messages as they are, others prefixed with what they are."
+    if isinstance(e, GalaxyDistillError): text = str(e)
+    elif isinstance(e, (MemoryError, torch.OutOfMemoryError)): text = f"Out of memory: {e or 'allocation failed'}; try smaller sizes or batches"
+    elif isinstance(e, OSError) and e.filename is not None: text = f"{e.strerror or type(e).__name__} (file={str(e.filename)!r})"
+    else: text = f"{type(e).__name__}: {e}"
+    return ' '.join(text.split())
+
+def command(func):
+    "`func` as a console script (fastcore's `anno_parser`): user errors become one line on stderr and exit status 2."
+    @functools.wraps(func)
+    def main(*args, **kwargs):
+        if args or kwargs: return func(*args, **kwargs)   # called from Python: plain function
+        debug = os.environ.get('GD_DEBUG', '0') not in ('', '0')
+        try:
+            args = vars(anno_parser(func).parse_args())
+            for k in ('pdb', 'xtra'): args.pop(k, None)   # fastcore's hidden options
+            func(**args)
+        except KeyboardInterrupt:
+            print(f"{func.__name__}: interrupted; rerun the same command to resume", file=sys.stderr); sys.exit(130)
+        except USER_ERRORS as e:
+            if debug: raise
+            print(f"{func.__name__}: error: {_one_line(e)}", file=sys.stderr); sys.exit(2)
+        # returns None: a console script passes a returned value to sys.exit
+    return main
 
 # %% ../nbs/00_core.ipynb #f89311aa
 def progress(iterable:Iterable, total:int|None=None, comment:str='', show:bool|None=None, parent=None):

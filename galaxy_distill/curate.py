@@ -4,18 +4,18 @@
 
 # %% ../nbs/02_curate.ipynb #03c541f9
 from __future__ import annotations
-import concurrent.futures, dataclasses, math, re, time
+import concurrent.futures, dataclasses, math, re, sys, time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.script import call_parse, store_true
+from fastcore.script import store_true
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import functional as TF
 
-from .core import ConfigError, DataError, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require
-from .data import IMAGE_EXTENSIONS, Dataset, ImageSet, load_vision, read_image, save_dataset
+from .core import command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require
+from .data import IMAGE_EXTENSIONS, ImageRejected, Dataset, ImageSet, load_vision, read_image, save_dataset
 from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
 
 # %% auto #0
@@ -86,10 +86,15 @@ def read_cutout(path:str|Path,          # JPEG/PNG/TIFF, or FITS with a 2-D or b
     arr = np.nan_to_num(np.asarray(data, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
     return torch.from_numpy(arr[None] if arr.ndim == 2 else arr.copy())
 
-def load_prepared(path:str|Path, size:int, crop:float=0.5, angles=(0.0,), channels:int|None=None) -> torch.Tensor|str:
-    "`prepare_image` of the file at `path`, or the error message when it cannot be decoded."
-    try: return prepare_image(read_cutout(path, channels), size, crop, angles)
-    except DataError as e: return str(e)
+def load_prepared(path:str|Path, size:int, crop:float=0.5, angles=(0.0,), channels:int|None=None) -> torch.Tensor|tuple[str, str]:
+    "`prepare_image` of the file at `path`, or `(reason, message)` when it cannot be used (unreadable, oversize, degenerate, ...)."
+    try:
+        img = read_cutout(path, channels)
+        if min(img.shape[-2:]) < 2 or bool(img.amax() == img.amin()):
+            return 'degenerate', format_error("Image is constant or smaller than 2×2 pixels", file=Path(path), shape=tuple(img.shape))
+        return prepare_image(img, size, crop, angles)
+    except ImageRejected as e: return e.reason, str(e)
+    except DataError as e: return 'unreadable', str(e)
 
 # %% ../nbs/02_curate.ipynb #926d6cda
 def _init_process(): torch.set_num_threads(1)
@@ -100,7 +105,7 @@ def read_many(paths:list,                  # Image files
               pool:str='thread',           # 'thread' or 'process'
               show:bool|None=None          # Progress bar (None: unless GD_PROGRESS=0)
              ) -> list:
-    "`load_prepared` of every path (tensors, or error strings), in the order of `paths`."
+    "`load_prepared` of every path (tensors, or `(reason, message)`), in the order of `paths`."
     results, threads = [None] * len(paths), torch.get_num_threads()
     torch.set_num_threads(1)   # small per-image ops: intra-op threads only contend (measured 40× slower on 2 busy cores)
     try:
@@ -162,7 +167,7 @@ def gather(selection:Selection,           # Ranked candidates
         if not batch: break
         results = read_many([p for _, _, p in batch], cfg.size, cfg.crop, cfg.angles, cfg.channels, cfg.workers, cfg.pool, show)
         for (c, row, path), res in zip(batch, results):
-            if isinstance(res, str): excluded.append((row['id'], 'unreadable_image', f"{path.name}: {res}"))
+            if isinstance(res, tuple): excluded.append((row['id'], f'{res[0]}_image', f"{path.name}: {res[1]}"))
             else: chosen[c].append((row, path, res))
     return chosen, pd.DataFrame(excluded, columns=['id', 'reason', 'detail'])
 
@@ -238,7 +243,8 @@ def write_card(folder:Path, selection:Selection, manifest:pd.DataFrame, excluded
              + (f", clean threshold {cfg.clean_threshold}" if cfg.scheme == 'clean' else ''),
              f"- per class: {cfg.per_class} train + {cfg.test_per_class} test, seed {cfg.seed}",
              f"- preprocessing: centre crop {cfg.crop} of the shorter side, resize to {cfg.size}², "
-             f"{cfg.rotations} train rotation(s) {cfg.angles if cfg.rotations > 1 else ''} (test never rotated)", "",
+             f"{cfg.rotations} train rotation(s) {cfg.angles if cfg.rotations > 1 else ''} (test never rotated); "
+             "16-bit files scaled linearly to 8 bits (x · 255 / 65535), float files from [0, 1] (× 255) or [0, 255]", "",
              "## Counts per class", "", "| class | candidates | train galaxies | train images | test | confidence kept (min / median / max) |",
              "|---|---|---|---|---|---|"]
     for c in selection.classes:
@@ -253,7 +259,7 @@ def write_card(folder:Path, selection:Selection, manifest:pd.DataFrame, excluded
                for c, s in shortfall.items()] or ["Every class reached its target."])
     lines += ["", "## Excluded", "", "| reason | count |", "|---|---|"]
     lines += [f"| {r} | {n} |" for r, n in excluded['reason'].value_counts().items()] or ["| — | 0 |"]
-    bad = excluded[excluded['reason'].isin(['missing_image', 'unreadable_image'])]
+    bad = excluded[excluded['reason'].str.endswith('_image')]
     if len(bad):
         lines += ["", "Skipped images (all in `excluded.csv`):", ""]
         lines += [f"- `{r.id}`: {r.reason} ({r.detail})" for r in bad.head(20).itertuples()]
@@ -280,12 +286,12 @@ def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle 
     require(Path(catalog).is_file(), "Catalogue file not found", file=Path(catalog))
     require(Path(images).is_dir(), "Image folder not found", folder=Path(images))
     require(mapping is None or Path(mapping).is_file(), "Mapping table not found", file=mapping)
-    # a folder without summary.json holds no finished result: a corrected rerun may replace its config
-    run = RunDir(out, {**dataclasses.asdict(cfg), **source}, overwrite=overwrite or not (out/'summary.json').is_file())
     sel = select_candidates(catalog, cfg, mapping)
     empty = [c for c in sel.classes if not (sel.candidates['class'] == c).any()]
     require(not empty, "A class has no candidate left after the filters", file=Path(catalog), classes=empty,
             excluded=sel.excluded['reason'].value_counts().to_dict())
+    # the catalogue is valid: the run can start. A folder without summary.json holds no finished result: a rerun may replace it
+    run = RunDir(out, {**dataclasses.asdict(cfg), **source}, 'gd_curate', overwrite=overwrite or not (out/'summary.json').is_file())
     chosen, skipped = gather(sel, images, cfg, show)
     empty = [c for c in sel.classes if not chosen[c]]
     require(not empty, "A class has no readable image", folder=Path(images), classes=empty,
@@ -299,7 +305,7 @@ def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle 
                'preprocessing': {'crop': cfg.crop, 'size': cfg.size, 'rotations': cfg.angles}, 'notes': notes}
     write_card(out, sel, manifest, excluded, shortfall, cfg, source, figure)
     save_dataset(ds, out, manifest)
-    n_read = sum(len(v) for v in chosen.values()) + int((skipped['reason'] == 'unreadable_image').sum())
+    n_read = sum(len(v) for v in chosen.values()) + int((skipped['reason'] != 'missing_image').sum())
     seconds = time.perf_counter() - start
     return run.write_summary(scheme=cfg.scheme, format=sel.info['format'], shortfall=shortfall,
                              excluded=excluded['reason'].value_counts().to_dict(), notes=notes, images_read=n_read,
@@ -321,7 +327,7 @@ def curate_vision(name:str,             # CIFAR10, CIFAR100, MNIST, FashionMNIST
     return save_dataset(load_vision(key, root, download, size if key == 'imagefolder' else None), out)
 
 # %% ../nbs/02_curate.ipynb #6e3f9878
-@call_parse
+@command
 def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.csv, Willett 2013 table, Kaggle solutions, id+label CSV)
               images:str=None,                     # Folder of <id>.jpg|.jpeg|.png cutouts
               out:str=None,                        # Output dataset folder
@@ -348,9 +354,11 @@ def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.c
     require(out, "--out is required", ConfigError)
     if torchvision:
         require(root, "--torchvision needs --root", ConfigError)
-        run = RunDir(out, {'torchvision': torchvision, 'root': root}, overwrite=bool(overwrite) or not (Path(out)/'summary.json').is_file())
+        run = RunDir(out, {'torchvision': torchvision, 'root': root}, 'gd_curate', overwrite=bool(overwrite) or not (Path(out)/'summary.json').is_file())
         curate_vision(torchvision, root, out, download=bool(download), size=size)   # size: ImageFolder only
-        run.write_summary(source=f'torchvision:{torchvision}')
+        excluded = load_json(Path(out)/'dataset.json').get('excluded', {})   # ImageFolder: unusable files skipped, by reason
+        run.write_summary(source=f'torchvision:{torchvision}', excluded=excluded)
+        if excluded: print(f"skipped {sum(excluded.values())} unusable images: {excluded}", file=sys.stderr)
         return
     require(catalog and images, "--catalog and --images are required (or --torchvision)", ConfigError)
     cfg = CurateConfig(scheme=scheme, per_class=per_class, test_per_class=test_per_class, size=size, crop=crop,

@@ -17,9 +17,9 @@ from .core import (ConfigError, DataError, atomic_path, fingerprint, format_erro
                                  load_metadata, load_tensors, require, save_json, save_tensors)
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'IMAGE_EXTENSIONS', 'VISION_SETS', 'ImageSet', 'channel_stats', 'Dataset', 'dataset_summary',
-           'default_manifest', 'save_dataset', 'load_dataset', 'SynSet', 'real_init', 'class_mean_init', 'find_image',
-           'read_image', 'load_vision']
+__all__ = ['SCHEMA_VERSION', 'IMAGE_EXTENSIONS', 'SIXTEEN_BIT_SCALE', 'VISION_SETS', 'ImageSet', 'channel_stats', 'Dataset',
+           'dataset_summary', 'default_manifest', 'save_dataset', 'load_dataset', 'SynSet', 'real_init',
+           'class_mean_init', 'ImageRejected', 'find_image', 'read_image', 'load_vision']
 
 # %% ../nbs/01_data.ipynb #fc5047a0
 SCHEMA_VERSION = 1
@@ -36,6 +36,9 @@ class ImageSet:
         require(self.images.ndim == 4, "Images must be a N×C×H×W tensor", shape=tuple(self.images.shape))
         require(self.images.dtype in (torch.uint8, torch.float32, torch.float16),
                 "Images must be uint8 (0-255) or float32/float16", dtype=str(self.images.dtype))
+        if self.images.is_floating_point():
+            bad = int((~torch.isfinite(self.images)).sum())
+            require(not bad, "Images hold NaN/Inf pixel values", pixels=bad, images=int((~torch.isfinite(self.images)).flatten(1).any(1).sum()))
         self.labels = torch.as_tensor(self.labels, dtype=torch.int64)
         require(self.labels.shape == (len(self.images),), "One label per image is needed",
                 images=len(self.images), labels=tuple(self.labels.shape))
@@ -206,6 +209,8 @@ def load_dataset(folder:str|Path,              # A folder written by `save_datas
     require(folder.is_dir(), "Dataset folder not found", folder=folder)
     require((folder/'summary.json').is_file(), "Dataset folder is incomplete (no summary.json): was it interrupted?", folder=folder)
     meta = load_json(folder/'dataset.json')
+    lacking = [k for k in ('schema_version', 'classes', 'mean', 'std', 'fingerprint') if k not in meta]
+    require(not lacking, "dataset.json lacks required keys", file=folder/'dataset.json', missing=lacking)
     require(meta.get('schema_version') == SCHEMA_VERSION, "Unsupported dataset schema version",
             file=folder/'dataset.json', found=meta.get('schema_version'), expected=SCHEMA_VERSION)
     splits = {}
@@ -249,6 +254,10 @@ class SynSet:
                 shape=tuple(self.images.shape), dtype=str(self.images.dtype))
         require(self.labels.shape == (len(self.images),), "One label per synthetic image is needed",
                 images=len(self.images), labels=tuple(self.labels.shape))
+        if len(self.labels):
+            lo, hi = int(self.labels.min()), int(self.labels.max())
+            require(lo >= 0 and hi < len(self.classes), "Labels must index the class list", min_label=lo, max_label=hi,
+                    n_classes=len(self.classes))
         require(self.mean.shape == (self.images.shape[1],), "mean/std need one value per channel",
                 channels=self.images.shape[1], mean=self.mean.tolist())
         if self.soft_labels is not None:
@@ -285,7 +294,8 @@ class SynSet:
         t, meta = load_tensors(path, device), load_metadata(path)
         for k in ('classes', 'mean', 'std'): require(k in meta, "Synthetic set header lacks a field", file=Path(path), field=k)
         rest = {k: v for k, v in meta.items() if k not in ('classes', 'mean', 'std', 'ipc')}
-        return cls(t['images'], t['labels'], float(t['lr']), meta['classes'], meta['mean'], meta['std'], rest, t.get('soft_labels'))
+        try: return cls(t['images'], t['labels'], float(t['lr']), meta['classes'], meta['mean'], meta['std'], rest, t.get('soft_labels'))
+        except DataError as e: raise DataError(format_error(str(e), file=Path(path))) from None
 
 # %% ../nbs/01_data.ipynb #c69b14de
 def real_init(ds:Dataset,                  # Source dataset
@@ -320,6 +330,12 @@ def class_mean_init(ds:Dataset, syn_lr:float=0.01) -> SynSet:
 
 # %% ../nbs/01_data.ipynb #42ab85dd
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.JPG', '.JPEG', '.PNG', '.tif', '.tiff')
+SIXTEEN_BIT_SCALE = 255 / 65535   # 16-bit files: x · 255 / 65535, rounded (stated on every dataset card)
+
+class ImageRejected(DataError):
+    "An image file that cannot be used; `reason` says why ('unreadable', 'oversize', 'non_finite', 'degenerate')."
+    def __init__(self, reason:str, message:str): super().__init__(message); self.reason = reason
+    def __reduce__(self): return (ImageRejected, (self.reason, str(self)))   # survives a process pool
 
 def find_image(folder:str|Path, stem:str, extensions:Sequence[str]=IMAGE_EXTENSIONS) -> Path | None:
     "The file `folder/<stem><ext>` for the first extension that exists, else None."
@@ -329,19 +345,41 @@ def find_image(folder:str|Path, stem:str, extensions:Sequence[str]=IMAGE_EXTENSI
         if p.is_file(): return p
     return None
 
-def read_image(path:str|Path,         # Image file (JPEG, PNG, TIFF)
+def _to_uint8(arr:np.ndarray, mode:str, path:Path) -> np.ndarray:
+    "A 16-bit, 32-bit integer or float greyscale array as uint8, scaled explicitly (never clipped)."
+    if arr.dtype.kind == 'f':
+        bad = int((~np.isfinite(arr)).sum())
+        if bad: raise ImageRejected('non_finite', format_error("Image holds NaN/Inf pixels", file=path, pixels=bad))
+        lo, hi = float(arr.min()), float(arr.max())
+        if lo < 0 or hi > 255:
+            raise ImageRejected('unreadable', format_error("Float image outside [0, 255]; rescale it or use FITS", file=path, min=lo, max=hi))
+        scaled = arr * 255 if hi <= 1 else arr
+    else:
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo < 0 or hi > 65535:
+            raise ImageRejected('unreadable', format_error("Integer image outside 0-65535", file=path, mode=mode, min=lo, max=hi))
+        scaled = arr.astype(np.float64) * SIXTEEN_BIT_SCALE
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+def read_image(path:str|Path,         # Image file (JPEG, PNG, TIFF; 8-bit, 16-bit or float)
                channels:int|None=None # 1 or 3 to convert; None keeps the file's own (greyscale→1, colour→3)
               ) -> torch.Tensor:
-    "Decode an image file into a `C×H×W` uint8 tensor."
+    "Decode an image file into a `C×H×W` uint8 tensor; `ImageRejected` names the file and the reason otherwise."
     from PIL import Image, UnidentifiedImageError
     path = Path(path)
     require(path.is_file(), "Image file not found", file=path)
     try:
         with Image.open(path) as im:
-            mode = {1: 'L', 3: 'RGB'}.get(channels) or ('L' if im.mode in ('L', 'I', 'I;16', 'F', '1') else 'RGB')
-            arr = np.array(im.convert(mode))   # a writable copy for torch.from_numpy
-    except (UnidentifiedImageError, OSError) as e:
-        raise DataError(format_error(f"Cannot decode image: {e}", file=path)) from e
+            if im.mode.startswith(('I', 'F')):    # 16/32-bit integer or float greyscale: full depth, then scaled
+                arr = _to_uint8(np.array(im), im.mode, path)
+                arr = np.repeat(arr[..., None], 3, axis=-1) if channels == 3 else arr
+            else:
+                mode = {1: 'L', 3: 'RGB'}.get(channels) or ('L' if im.mode in ('L', '1', 'LA') else 'RGB')
+                arr = np.array(im.convert(mode))   # a writable copy for torch.from_numpy
+    except Image.DecompressionBombError as e:
+        raise ImageRejected('oversize', format_error(f"Image too large to decode safely: {e}", file=path)) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise ImageRejected('unreadable', format_error(f"Cannot decode image: {e}", file=path)) from None
     if arr.ndim == 2: arr = arr[None]
     else: arr = arr.transpose(2, 0, 1)
     return torch.from_numpy(np.ascontiguousarray(arr))
@@ -354,20 +392,23 @@ def _from_arrays(data, targets, classes) -> ImageSet:
     arr = arr[:, None] if arr.ndim == 3 else arr.permute(0, 3, 1, 2)
     return ImageSet(arr.contiguous().to(torch.uint8), torch.as_tensor(np.asarray(targets)), list(classes))
 
-def _image_folder(root:Path, size:int|None) -> ImageSet:
+def _image_folder(root:Path, size:int|None, excluded:dict) -> ImageSet:
+    "The images under `root/<class>/`; files that cannot be used are skipped and counted in `excluded` by reason."
     import torchvision
     from torchvision.transforms import functional as TF
     folder = torchvision.datasets.ImageFolder(str(root))
     require(len(folder) > 0, "Image folder holds no images", folder=root)
-    imgs = []
-    for path, _ in folder.samples:
-        img = read_image(path, channels=3)
+    imgs, labels, ids = [], [], []
+    for path, label in folder.samples:
+        try: img = read_image(path, channels=3)
+        except ImageRejected as e:
+            excluded[f'{e.reason}_image'] = excluded.get(f'{e.reason}_image', 0) + 1; continue
         if size is not None: img = TF.resize(img, [size, size], antialias=True)
-        imgs.append(img)
+        imgs.append(img); labels.append(label); ids.append(str(Path(path).relative_to(root)))
+    require(imgs, "No readable image in the folder", folder=root, excluded=excluded)
     shapes = {tuple(i.shape) for i in imgs}
     require(len(shapes) == 1, "Images differ in size; pass size= to resize them", folder=root, shapes=sorted(shapes)[:3])
-    return ImageSet(torch.stack(imgs), torch.tensor(folder.targets), list(folder.classes),
-                    [str(Path(p).relative_to(root)) for p, _ in folder.samples])
+    return ImageSet(torch.stack(imgs), torch.tensor(labels), list(folder.classes), ids)
 
 def load_vision(name:str,            # 'cifar10', 'cifar100', 'mnist', 'fashion_mnist' or 'imagefolder'
                 root:str|Path,       # Local folder holding the data
@@ -379,7 +420,8 @@ def load_vision(name:str,            # 'cifar10', 'cifar100', 'mnist', 'fashion_
     root = Path(root)
     if name == 'imagefolder':
         for split in ('train', 'test'): require((root/split).is_dir(), "ImageFolder root needs train/ and test/ folders", folder=root/split)
-        train, test = _image_folder(root/'train', size), _image_folder(root/'test', size)
+        excluded = {}
+        train, test = _image_folder(root/'train', size, excluded), _image_folder(root/'test', size, excluded)
         require(train.classes == test.classes, "train/ and test/ hold different class folders", train=train.classes, test=test.classes)
     else:
         require(name in VISION_SETS, "Unknown vision dataset", ConfigError, name=name, known=[*VISION_SETS, 'imagefolder'])
@@ -388,4 +430,6 @@ def load_vision(name:str,            # 'cifar10', 'cifar100', 'mnist', 'fashion_
         except RuntimeError as e:
             raise DataError(format_error(f"{name} not found locally ({e}); download it or pass download=True", folder=root)) from e
         train, test = (_from_arrays(tv[s].data, tv[s].targets, tv[s].classes) for s in ('train', 'test'))
-    return Dataset(train, test, info={'name': name, 'source': f'torchvision:{name}', 'root': str(root)})
+    info = {'name': name, 'source': f'torchvision:{name}', 'root': str(root)}
+    if name == 'imagefolder': info['excluded'] = excluded    # unusable files skipped, by reason
+    return Dataset(train, test, info=info)

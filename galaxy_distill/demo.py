@@ -8,13 +8,12 @@ import dataclasses, time
 from pathlib import Path
 
 import pandas as pd
-from fastcore.script import call_parse
 
-from .buffers import gd_buffers
-from .core import ConfigError, RunDir, atomic_path, default_device, load_json, require
-from .distill import gd_distill
+from .buffers import ExpertConfig, gd_buffers
+from .core import command, ConfigError, RunDir, atomic_path, default_device, load_json, require
+from .distill import gd_distill, make_config
 from .evaluate import gd_eval
-from .simulate import gd_simulate
+from .simulate import SimulationConfig, gd_simulate
 from .visualize import gd_show
 
 # %% auto #0
@@ -53,6 +52,15 @@ class DemoConfig:
             require(v > 0 or f.name == 'seed', f"{f.name} must be positive", ConfigError, option=f.name, value=v)
         require(self.max_start_epoch + 1 <= self.expert_epochs_recorded, "max_start_epoch must leave one recorded epoch to match",
                 ConfigError, max_start_epoch=self.max_start_epoch, expert_epochs_recorded=self.expert_epochs_recorded)
+        require(self.ipc <= self.n_per_class, "ipc exceeds the simulated train galaxies per class", ConfigError,
+                ipc=self.ipc, n_per_class=self.n_per_class)
+        # every stage's own checks, now, rather than after simulation and experts ran
+        SimulationConfig(self.n_per_class, self.test_per_class, self.size, self.seed)
+        ExpertConfig(num_experts=self.experts, expert_epochs=self.expert_epochs_recorded, lr_teacher=self.lr_teacher,
+                     batch_size=self.expert_batch_size)
+        make_config(method='stm', ipc=self.ipc, syn_steps=self.syn_steps, max_start_epoch=self.max_start_epoch, lr_img=self.lr_img,
+                    lr_teacher=self.lr_teacher, iterations=self.iterations, eval_every=self.eval_every, num_eval=self.select_eval,
+                    eval_epochs=self.eval_epochs)
         return self
 
 SCALES = {
@@ -79,7 +87,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
     c = config.validate()
     out = Path(out)
     dev = str(default_device(device))
-    run = RunDir(out, {**dataclasses.asdict(c), 'device': dev})
+    run = RunDir(out, {**dataclasses.asdict(c), 'device': dev}, 'gd_demo')
     data, buffers, distilled = out/'data', out/'buffers', out/'distill'
     times = run.summary.get('seconds', {})
     def step(name, key, folder, fn):
@@ -118,7 +126,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
     return table
 
 # %% ../nbs/12_demo.ipynb #37e6e608
-@call_parse
+@command
 def gd_demo(out:str='runs/demo',      # Output folder (rerun to resume)
             scale:str='cpu',          # Preset sizes: cpu (default, <15 min on 2 cores), tiny (seconds) or paper (GPU)
             n_per_class:int=None,     # Simulated train galaxies per class

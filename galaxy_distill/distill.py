@@ -13,9 +13,9 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
-from fastcore.script import call_parse, store_true
+from fastcore.script import store_true
 
-from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device,
+from .core import (check_sgd, command, load_json, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device,
                                  derive_seed, load_metadata,
                                  load_tensors, make_generator, progress, require, rng_state, save_json,
                                  save_tensors, set_rng_state)
@@ -84,8 +84,10 @@ class DistillConfig:
         require(self.labels in LABELS, "Unknown labels", ConfigError, option='labels', value=self.labels, expected=list(LABELS))
         require(self.image_optimizer in ('sgd', 'adam'), "Unknown image_optimizer", ConfigError, option='image_optimizer',
                 value=self.image_optimizer, expected=['sgd', 'adam'])
-        require(math.isfinite(self.momentum) and 0 <= self.momentum < 1, "momentum must lie in [0, 1)", ConfigError,
-                option='momentum', value=self.momentum)
+        check_sgd(lr_teacher=self.lr_teacher, momentum=self.momentum)
+        require(self.iterations >= 1, "iterations must be at least 1", ConfigError, option='iterations', value=self.iterations)
+        for name in ('eval_every', 'checkpoint_every'):
+            require(getattr(self, name) >= 0, f"{name} must be 0 (never) or more", ConfigError, option=name, value=getattr(self, name))
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
         require(self.initial_cap <= self.max_start_epoch, "initial_cap exceeds max_start_epoch", ConfigError,
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
@@ -587,21 +589,16 @@ def evaluate_now(self:Distiller) -> float | None:
     elif acc is not None and (self.best_acc is None or acc > self.best_acc): self.best_acc, self.best_iteration = acc, self.iteration
     return acc
 
-def _truncate_metrics(path:Path, iteration:int):
-    "Drop rows logged after the checkpoint we resume from."
-    if not path.exists() or path.stat().st_size == 0: return
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)     # text in, text out: kept rows stay byte-identical
-    keep = pd.to_numeric(df['iteration']) <= iteration
-    with atomic_path(path) as tmp: df[keep].to_csv(tmp, index=False, lineterminator='\n')
-
 @patch
 def run(self:Distiller) -> dict:
     "Distil until the iteration budget or the policy's stopping rule; returns the summary."
     c, rd = self.config, self.run_dir
     ckpt = rd/CHECKPOINT if rd is not None else None
-    if ckpt is not None and ckpt.exists():
-        self.load_checkpoint(ckpt); _truncate_metrics(rd/'metrics.csv', self.iteration)
-    elif c.eval_every and self.iteration == 0:
+    resumed = ckpt is not None and ckpt.exists()
+    if resumed: self.load_checkpoint(ckpt)
+    # rows past the checkpoint (before the first checkpoint: every row) will be logged again; a torn last line goes too
+    if rd is not None: rd.trim_log('metrics', 'iteration', self.iteration if resumed else -1)
+    if not resumed and c.eval_every and self.iteration == 0:
         acc = self.evaluate_now()
         if rd is not None: rd.log_row('metrics', {**_EMPTY_ROW, 'iteration': 0, 'lr_img': self.lr_img, 'syn_lr': self.syn_lr,
                                                   'train_acc': acc, 'event': self.eval_event})
@@ -676,9 +673,14 @@ def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, 
         init.meta = {'init': 'noise', 'dataset_fingerprint': ds.fingerprint()}   # no source_ids: nothing real was copied
     return init
 
-def _open_buffer(path):
+def _open_buffer(path, experts=None):
     from galaxy_distill.buffers import TrajectoryBuffer
-    return TrajectoryBuffer(path)
+    return TrajectoryBuffer(path, experts=experts)
+
+def _pinned_experts(out) -> list[int]|None:
+    "The expert ids a distillation run in `out` started with (None: no run there yet)."
+    cfg = Path(out)/'config.json'
+    return load_json(cfg).get('config', {}).get('experts') if cfg.is_file() else None
 
 def _student(buffer, device):
     "The student network of the buffer's model spec, as `net_fn`."
@@ -705,14 +707,15 @@ def make_augment(name:str='galaxy'):
 def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict:
     "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary."
     device = default_device(device)
-    ds, buffer = load_dataset(data), _open_buffer(buffers)
+    ds, buffer = load_dataset(data), _open_buffer(buffers, _pinned_experts(out))   # a resume uses the experts it started with
     check_buffer_matches(buffer, ds, buffers)
     if hasattr(buffer, 'check'): buffer.check(dataset=ds)
     config.check_buffer(buffer.epochs)
     net_fn, spec = _student(buffer, device)
     init = initial_synset(ds, config, net_fn, buffer, device)
     augment = make_augment(config.augment)
-    rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers)}, may_change=['iterations', 'eval_every'])
+    rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
+                'gd_distill', may_change=['iterations', 'eval_every', 'experts'])
     if evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)
     spec_dict = spec.to_dict() if hasattr(spec, 'to_dict') else spec
     dist = Distiller(config, buffer, net_fn, init, augment, evaluator, rd, device,
@@ -722,7 +725,7 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
     return rd.write_summary(**result, wall_seconds=time.perf_counter() - t0, device=str(device))
 
 # %% ../nbs/08_distill.ipynb #2c2d0b6c
-@call_parse
+@command
 def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_curate)
                buffers:str=None,           # Expert buffer folder (gd_buffers)
                out:str=None,               # Run folder (created; rerun to resume)

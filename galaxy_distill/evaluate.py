@@ -11,9 +11,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.script import call_parse
 
-from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json,
+from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json,
                                  make_generator, progress, require, save_json, to_jsonable)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .models import ModelSpec
@@ -51,6 +50,7 @@ class EvalConfig:
         require(all(math.isfinite(v) and v > 0 for v in self.lr_grid), "lr_grid must hold positive numbers", ConfigError, lr_grid=self.lr_grid)
         require(self.grid_eval >= 1, "grid_eval must be at least 1", ConfigError, grid_eval=self.grid_eval)
         require(self.num_eval >= 1, "num_eval must be at least 1", ConfigError, num_eval=self.num_eval)
+        check_sgd(momentum=self.momentum, weight_decay=self.weight_decay, real_lr=self.real_lr, full_lr=self.full_lr)
         require(self.epochs >= 1 and self.full_epochs >= 1, "epochs must be at least 1", ConfigError,
                 epochs=self.epochs, full_epochs=self.full_epochs)
         require(self.full_num_eval is None or self.full_num_eval >= 1, "full_num_eval must be at least 1", ConfigError,
@@ -327,7 +327,7 @@ def _floats(text:str, option:str) -> tuple[float, ...]:
     try: return tuple(float(v) for v in text.split(',') if v.strip())
     except ValueError: raise ConfigError(f"--{option} must be comma-separated numbers (got {text!r})") from None
 
-@call_parse
+@command
 def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safetensors) or a synthetic-set file (required)
             data:str=None,           # Dataset folder the set was distilled from (required)
             out:str=None,            # Output folder (default: RUN/eval)
@@ -357,7 +357,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     check_compatible(syn_set, ds)
     dev = default_device(device)
     run = RunDir(out, {'syn': str(path), 'data': str(Path(data)), **dataclasses.asdict(cfg), 'baselines': baselines,
-                       'split': split, 'device': str(dev), 'seed': seed}, overwrite=overwrite)
+                       'split': split, 'device': str(dev), 'seed': seed}, 'gd_eval', overwrite=overwrite, resumable=False)
     results = []
     for name in cfg.models:
         spec = _spec_for_name(name, syn_set, ds)

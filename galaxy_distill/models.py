@@ -125,6 +125,7 @@ class ModelSpec:
                     **kwargs    # Builder options; those left None take the builder's defaults
                    ) -> ModelSpec:
         "The spec of `name` for `ds`'s bands, classes and image size (an int when square) — the one way specs are made from data."
+        require(name in MODELS, "Unknown model", ConfigError, model=name, expected=sorted(MODELS))
         h, w = _pair(ds.image_size)
         return cls(name=name, channels=int(ds.channels), num_classes=int(ds.num_classes), image_size=h if h == w else (h, w),
                    kwargs={k: v for k, v in kwargs.items() if v is not None})

@@ -12,9 +12,8 @@ import galsim
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.script import call_parse
 
-from .core import ConfigError, RunDir, derive_seed, fingerprint, progress, require
+from .core import check_memory, MAX_IMAGE_SIZE, command, ConfigError, RunDir, derive_seed, fingerprint, progress, require
 from .data import Dataset, ImageSet, load_dataset, save_dataset
 
 # %% auto #0
@@ -222,9 +221,12 @@ class SimulationConfig:
         for name in ('n_per_class', 'test_per_class'):
             v = getattr(self, name)
             require(isinstance(v, (int, np.integer)) and v >= 1, f"{name} must be an integer ≥ 1", ConfigError, **{name: v})
-        require(isinstance(self.size, (int, np.integer)) and self.size >= 16, "size must be an integer ≥ 16 pixels",
-                ConfigError, size=self.size)
+        require(isinstance(self.size, (int, np.integer)) and 16 <= self.size <= MAX_IMAGE_SIZE,
+                f"size must be an integer from 16 to {MAX_IMAGE_SIZE} pixels", ConfigError, size=self.size)
         object.__setattr__(self, 'bands', parse_bands(self.bands))
+        n = (self.n_per_class + self.test_per_class) * len(GZOO2_CLASSES)
+        check_memory(n * len(self.bands) * self.size**2 * 4, f"{n} rendered galaxies", n_per_class=self.n_per_class,
+                     test_per_class=self.test_per_class, size=self.size)
 
     def key(self) -> str:
         "Fingerprint of the configuration, the simulator version and GalSim's version (the cache key)."
@@ -308,7 +310,7 @@ def simulate_dataset(n_per_class:int=500,    # Train images per class
     return cached_simulation(config, cache_dir, workers, show)
 
 # %% ../nbs/03_simulate.ipynb #f6112e53
-@call_parse
+@command
 def gd_simulate(out:str=None,            # Output dataset folder (required)
                 n_per_class:int=500,     # Train images per class
                 test_per_class:int=100,  # Test images per class
@@ -321,7 +323,7 @@ def gd_simulate(out:str=None,            # Output dataset folder (required)
     "Render GalSim galaxies of the nine GZoo2 classes into a dataset folder with a ground-truth manifest."
     require(out, "--out (the output dataset folder) is required", ConfigError)
     config = SimulationConfig(n_per_class, test_per_class, size, seed, bands)
-    run = RunDir(out, {**dataclasses.asdict(config), 'cache': cache}, may_change=['cache'], overwrite=overwrite)
+    run = RunDir(out, {**dataclasses.asdict(config), 'cache': cache}, 'gd_simulate', may_change=['cache'], overwrite=overwrite)
     start = time.perf_counter()
     if cache:
         folder = Path(cache)/config.key()

@@ -12,10 +12,10 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
-from fastcore.script import call_parse
 from matplotlib.figure import Figure
 
-from .core import (ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed,
+from fastcore.script import store_true
+from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed,
                                  make_generator, progress, require, save_tensors)
 from .data import load_dataset
 from .models import ModelSpec, create_model, flat_params
@@ -38,8 +38,9 @@ class TrainConfig:
     eval_every: int|None = None     # Evaluate every this many epochs (always after the last) when eval data is given
 
     def __post_init__(self):
-        require(self.epochs >= 0 and self.batch_size >= 1 and self.lr > 0, "Invalid training configuration",
-                ConfigError, epochs=self.epochs, batch_size=self.batch_size, lr=self.lr)
+        require(self.epochs >= 1, "epochs must be at least 1", ConfigError, option='epochs', value=self.epochs)
+        require(self.batch_size >= 1, "batch_size must be at least 1", ConfigError, option='batch_size', value=self.batch_size)
+        check_sgd(lr=self.lr, momentum=self.momentum, weight_decay=self.weight_decay)
         require(self.lr_decay_at is None or 0 <= self.lr_decay_at <= 1, "lr_decay_at must be a fraction of the epochs",
                 ConfigError, lr_decay_at=self.lr_decay_at)
 
@@ -229,17 +230,17 @@ def train_run(data:str|Path,        # Dataset folder (`save_dataset` layout)
               cfg:TrainConfig|None=None,   # Training hyper-parameters
               seed:int=0,           # Seed of initialisation, shuffles and augmentation
               device:str|None=None, # 'cpu', 'cuda', or None for automatic
-              show_progress:bool=True) -> dict:
+              show_progress:bool=True, # Progress bars
+              overwrite:bool=False) -> dict: # Replace a gd_train run with other settings in `out`
     "Train one classifier on `data` and write its run folder `out`; returns the summary."
     cfg = cfg or TrainConfig()
     device = default_device(device)
     ds = load_dataset(data)
     config = {'data': str(data), 'model': model, 'model_kwargs': model_kwargs or {}, 'train': cfg.to_dict(),
               'seed': seed, 'dataset_fingerprint': ds.fingerprint()}
-    run = RunDir(out, config, overwrite=True)
+    run = RunDir(out, config, 'gd_train', overwrite=overwrite, resumable=False)
     net = ModelSpec.for_dataset(model, ds, **(model_kwargs or {})).build(seed=derive_seed(seed, 'model'))
     x, y = ds.tensors('train', device)
-    (run/'history.csv').unlink(missing_ok=True)
     hist = train_classifier(net, x, y, cfg, device=device, seed=derive_seed(seed, 'train'),
                             eval_data=ds.tensors('test', device), show_progress=show_progress)
     for i, epoch in enumerate(hist['epoch']):
@@ -256,7 +257,7 @@ def train_run(data:str|Path,        # Dataset folder (`save_dataset` layout)
                              seconds=hist['seconds'], model_spec=net.spec.to_dict(), device=str(device))
 
 # %% ../nbs/06_train.ipynb #a44463a4
-@call_parse
+@command
 def gd_train(data:str=None,           # Dataset folder written by gd_simulate / gd_curate (required)
              out:str=None,            # Run folder to write (required)
              model:str='convnet',     # Registered model: convnet or resnet18
@@ -271,13 +272,14 @@ def gd_train(data:str=None,           # Dataset folder written by gd_simulate / 
              lr_decay_at:float=0.5,   # Fraction of epochs after which lr ×0.1 (negative: never)
              augment:str='galaxy',    # galaxy, dsa, none, or a strategy such as crop_rotate
              seed:int=0,              # Seed of initialisation, shuffles and augmentation
-             device:str='auto'):      # cpu, cuda or auto
-    "Train one classifier on a dataset folder; writes summary.json (test_acc, balanced_acc, per_class_recall, confusion) and confusion.png. Does not resume: a rerun starts again and replaces `out`."
+             device:str='auto',       # cpu, cuda or auto
+             overwrite:store_true=False): # Replace a gd_train run with other settings in --out
+    "Train one classifier on a dataset folder; writes summary.json (test_acc, balanced_acc, per_class_recall, confusion) and confusion.png. Does not resume: a rerun with the same options starts again."
     require(data is not None and out is not None, "Both --data and --out are required", ConfigError, data=data, out=out)
     kwargs = {'depth': depth, 'width': width, 'norm': norm} if model == 'convnet' else \
              ({'norm': norm} if model == 'resnet18' and norm in ('batch', 'instance') else {})
     cfg = TrainConfig(epochs=epochs, lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
                       lr_decay_at=None if lr_decay_at is None or lr_decay_at < 0 else lr_decay_at,
                       augment=Augment.from_name(augment))
-    summary = train_run(data, out, model, kwargs, cfg, seed=seed, device=device)
+    summary = train_run(data, out, model, kwargs, cfg, seed=seed, device=device, overwrite=bool(overwrite))
     print(f"test accuracy {summary['test_acc']:.4f}, balanced {summary['balanced_acc']:.4f} → {out}")

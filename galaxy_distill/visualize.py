@@ -11,9 +11,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.script import call_parse
 
-from galaxy_distill.core import (ConfigError, DataError, RunDir, atomic_path, derive_seed, load_json, make_generator,
+from fastcore.script import store_true
+from galaxy_distill.core import (command, ConfigError, DataError, RunDir, atomic_path, derive_seed, load_json, make_generator,
     progress, require)
 from .data import Dataset, ImageSet, SynSet, load_dataset, real_init
 from .train import plot_confusion
@@ -386,7 +386,8 @@ def show_run(run:str|Path,                   # Run folder
              bands:Sequence[int]|None=None,   # Composite bands when C > 3
              n_real:int=3,                    # Real galaxies beside the prototypes
              max_real:int|None=500,           # Real images per class measured for morphology
-             show:bool|None=None) -> dict:    # Progress bar
+             show:bool|None=None,             # Progress bar
+             overwrite:bool=False) -> dict:   # Replace figures made with other settings in `out`
     "Write the figures, morphology tables, discovery check and `summary.json` of a run into `out`."
     import matplotlib; import matplotlib.pyplot as plt
     from galaxy_distill import morphology as M
@@ -396,9 +397,12 @@ def show_run(run:str|Path,                   # Run folder
     require(data is not None, "Which dataset? Pass --data (the run's config.json names none)", ConfigError, run=r.path)
     ds = load_dataset(data)
     require(ds.classes == r.synset.classes, "The dataset's classes differ from the run's", dataset=ds.classes, run=r.synset.classes)
+    distilled_from = r.synset.meta.get('dataset_fingerprint')
+    require(distilled_from in (None, ds.fingerprint()), "The run was distilled from another dataset than --data (fingerprints differ)",
+            data=Path(data), run=r.path, run_fingerprint=distilled_from, data_fingerprint=ds.fingerprint())
     out = Path(out) if out is not None else r.path/'figures'
     rd = RunDir(out, {'run': str(r.path), 'data': str(data), 'stretch': kind, 'bands': bands, 'n_real': n_real,
-                      'max_real': max_real}, overwrite=True)
+                      'max_real': max_real}, 'gd_show', overwrite=overwrite, resumable=False)
     written = {}
     def save(name, fig):
         with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=100, bbox_inches='tight')
@@ -437,18 +441,19 @@ def show_run(run:str|Path,                   # Run folder
         summ['discovery_passed_start'] = f"{int(disc['start_passed'].sum())}/{len(disc)}"
     return rd.write_summary(**summ)
 
-@call_parse
+@command
 def gd_show(run:str=None,          # Distillation run folder (gd_distill --out)
             data:str=None,         # Dataset folder (default: the one the run was distilled from)
             out:str=None,          # Output folder for figures and tables (default RUN/figures)
             stretch:str='clip',    # Display stretch: linear, minmax, clip or asinh
             bands:str=None,        # Composite bands (red,green,blue) for >3-band data, e.g. '3,2,1'
             n_real:int=3,          # Real galaxies shown beside the prototypes
-            max_real:int=500):     # Real images per class measured for morphology
+            max_real:int=500,      # Real images per class measured for morphology
+            overwrite:store_true=False): # Replace figures made with other settings in --out
     "Write prototype figures, evolution strip/GIF, curves, confusion, morphology tables and summary.json for a run."
     require(run is not None, "Pass --run (a gd_distill output folder)", ConfigError)
     band_list = [int(b) for b in bands.split(',')] if bands else None
-    summ = show_run(run, data, out, stretch, band_list, n_real, max_real)
+    summ = show_run(run, data, out, stretch, band_list, n_real, max_real, overwrite=bool(overwrite))
     print(f"wrote {len(summ['figures'])} figures to {Path(out) if out else Path(run)/'figures'}"
           + (f"; discovery checks passed {summ['discovery_passed']} (starting set: {summ['discovery_passed_start']})"
              if 'discovery_passed' in summ else ''))
