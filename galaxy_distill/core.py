@@ -310,7 +310,8 @@ class RunDir:
         else:
             require(isinstance(old, dict) and isinstance(old.get('config'), dict), "config.json is not a run configuration",
                     ConfigError, file=cfg_file)
-            old_kind = old.get('kind', self.kind if set(old['config']) == set(self.config) else None)  # first release: no kind
+            # first-release folders name no kind: theirs when their settings are a subset of ours (newer versions add keys)
+            old_kind = old.get('kind', self.kind if set(old['config']) <= set(self.config) else None)
             require(old_kind == self.kind, f"The output folder holds a {old_kind or 'different'} run, not a {self.kind} run; "
                     "choose another folder", ConfigError, folder=self.path, contents=shown)
             prev = old['config']
