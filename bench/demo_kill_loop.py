@@ -1,11 +1,12 @@
 """Reliability: `gd_demo --scale tiny` killed with SIGKILL at random moments, rerun until done, equals an uninterrupted run.
 
-One folder gets `gd_demo --scale tiny` started `--kills` times and killed (`kill -9`) after a random delay drawn
-uniformly over the uninterrupted run's wall-clock — in any stage: simulation, experts, distillation (before or after a
-checkpoint, possibly mid-write), evaluation, figures — then run once more to completion. A second folder gets the same
-command without interruption. We compare what a user keeps: the rendered dataset, every expert trajectory, the
-distilled set, every snapshot, `metrics.csv` (all columns but wall-clock times; and no iteration twice) and the
-results table, and check that no temporary or partial file is left.
+`gd_demo --scale tiny` first runs uninterrupted. Then, `--kills` times, a fresh folder gets the same command killed
+(`kill -9`) after a random delay drawn uniformly over the uninterrupted run's wall-clock — so the kill lands in any
+stage: simulation, experts, distillation (before or after a checkpoint, possibly mid-write), evaluation, figures —
+and the command is rerun to completion. Each result is compared with the uninterrupted one on what a user keeps: the
+rendered dataset, every expert trajectory, the distilled set, every snapshot, the checkpoint's tensors (its header holds
+wall-clock times), `metrics.csv` (all columns but wall-clock times; and no iteration twice) and the results table; and
+no temporary or partial file may be left.
 """
 import argparse, hashlib, os, random, signal, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -14,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import record
 
 import pandas as pd
+from galaxy_distill.core import fingerprint, load_tensors
 
 GD_DEMO = str(Path(sys.executable).parent/'gd_demo')
 TIMING = ('seconds', 'elapsed')
@@ -41,7 +43,8 @@ def kept(out: Path) -> dict:
     res = {}
     for p in files:
         rel = str(p.relative_to(out))
-        if p.suffix == '.safetensors': res[rel] = digest(p)
+        if p.name == 'checkpoint.safetensors': res[rel] = fingerprint(*load_tensors(p).items())
+        elif p.suffix == '.safetensors': res[rel] = digest(p)
         elif p.name == 'metrics.csv':
             m = pd.read_csv(p)
             res[rel] = m.drop(columns=[c for c in TIMING if c in m.columns]).to_csv(index=False)
@@ -57,32 +60,39 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     with tempfile.TemporaryDirectory() as d:
-        clean, killed = Path(d)/'clean', Path(d)/'killed'
+        clean = Path(d)/'clean'
         _, clean_s = run(clean)
-        delays, outcomes = [], []
-        for _ in range(a.kills):
+        want = kept(clean)
+        delays, outcomes, differ, leftovers, dupes, rerun_s = [], [], {}, {}, {}, []
+        for k in range(a.kills):
+            killed = Path(d)/f'killed_{k}'
             delay = rng.uniform(0, clean_s); delays.append(round(delay, 2))
             code, _ = run(killed, kill_after=delay); outcomes.append('killed' if code is None else 'finished')
-        _, final_s = run(killed)
-        want, got = kept(clean), kept(killed)
-        leftovers = sorted(str(p.relative_to(killed)) for p in killed.rglob('*')
-                           if p.name.endswith('.tmp') or p.suffix == '.partial' or '.partial' in p.parts)
-    differ = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
-    dupes = {k: v for k, v in got.items() if k.endswith(':duplicates') and v}
+            rerun_s.append(run(killed)[1])
+            got = kept(killed)
+            bad = sorted(f for f in set(want) | set(got) if want.get(f) != got.get(f))
+            left = sorted(str(p.relative_to(killed)) for p in killed.rglob('*')
+                          if p.name.endswith('.tmp') or p.suffix == '.partial' or '.partial' in p.parts)
+            dup = {f: v for f, v in got.items() if f.endswith(':duplicates') and v}
+            if bad: differ[delays[-1]] = bad
+            if left: leftovers[delays[-1]] = left
+            if dup: dupes[delays[-1]] = dup
     ok = not differ and not leftovers and not dupes
+    final_s = sum(rerun_s) / len(rerun_s)
     data = {'kills': a.kills, 'delays_s': delays, 'outcomes': outcomes, 'uninterrupted_seconds': clean_s,
-            'final_rerun_seconds': final_s, 'files_compared': len(want), 'differ': differ, 'leftovers': leftovers,
+            'rerun_seconds': rerun_s, 'files_compared': len(want), 'differ': differ, 'leftovers': leftovers,
             'duplicate_rows': dupes, 'identical': ok}
-    md = f"""`gd_demo --scale tiny` (uninterrupted: {clean_s:.1f} s) killed with SIGKILL {a.kills} times after random delays
-uniform over that time ({outcomes.count('killed')} killed, {outcomes.count('finished')} had already finished), then rerun to
-completion ({final_s:.1f} s for the last run). Compared with an uninterrupted run: {len(want)} kept artefacts (dataset tensors,
-expert trajectories, distilled set and snapshots, checkpoint, `metrics.csv` without its wall-clock columns, results table).
+    md = f"""`gd_demo --scale tiny` (uninterrupted: {clean_s:.1f} s) run {a.kills} times into fresh folders, each killed with SIGKILL after
+a random delay uniform over that time ({outcomes.count('killed')} killed, {outcomes.count('finished')} had finished first), then
+rerun to completion (the reruns took {final_s:.1f} s on average: they resume). Each compared with the uninterrupted run on
+{len(want)} kept artefacts (dataset tensors, expert trajectories, distilled set and snapshots, checkpoint tensors,
+`metrics.csv` without its wall-clock columns, results table).
 
 | check | result |
 |---|---|
-| artefacts that differ | {len(differ)}{' (' + ', '.join(differ[:5]) + ')' if differ else ''} |
-| duplicate iterations in `metrics.csv` | {sum(dupes.values()) if dupes else 0} |
-| temporary or partial files left | {len(leftovers)} |
+| runs with an artefact that differs | {len(differ)}{' ' + str(differ)[:300] if differ else ''} |
+| runs with a duplicate iteration in `metrics.csv` | {len(dupes)} |
+| runs that left temporary or partial files | {len(leftovers)} |
 | **identical to the uninterrupted run** | **{'yes' if ok else 'no'}** |
 
 Kill delays (s): {', '.join(map(str, delays))}.

@@ -102,7 +102,10 @@ class ExpertFiles:
         self.partial = self.folder/f'{self.name}.partial'
 
     def __repr__(self): return f"ExpertFiles({str(self.folder)!r}, {self.k})"
-    def epoch_file(self, t:int) -> Path: return self.partial/f'epoch_{t:04d}.safetensors'
+    def epoch_file(self, t:int) -> Path:
+        require(not self.partial.is_symlink(), "An expert's partial folder is a symlink; refusing to write through it",
+                ConfigError, folder=self.partial)
+        return self.partial/f'epoch_{t:04d}.safetensors'
 
     @property
     def complete(self) -> bool:

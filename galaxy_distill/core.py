@@ -265,6 +265,13 @@ def _lock_folder(folder:Path) -> str:
     _LOCKS[key] = [fh, 1]
     return key
 
+def _drop_inherited_locks():
+    "In a forked child (a worker pool): close the inherited lock files, so the lock dies with the process that took it."
+    for fh, _ in _LOCKS.values(): fh.close()    # the parent's own descriptor keeps the lock
+    _LOCKS.clear()
+
+if hasattr(os, 'register_at_fork'): os.register_at_fork(after_in_child=_drop_inherited_locks)
+
 def _unlock_folder(key:str):
     "Release one hold of the lock taken by `_lock_folder`."
     held = _LOCKS.get(key)

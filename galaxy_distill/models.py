@@ -12,7 +12,7 @@ from torch import nn
 import torch.nn.functional as F
 from torch.func import functional_call
 
-from .core import ConfigError, require
+from .core import ConfigError, DataError, require
 
 # %% auto #0
 __all__ = ['MODELS', 'register_model', 'ConvNet', 'convnet', 'resnet18', 'ModelSpec', 'create_model', 'count_params',
@@ -126,6 +126,8 @@ class ModelSpec:
                    ) -> ModelSpec:
         "The spec of `name` for `ds`'s bands, classes and image size (an int when square) — the one way specs are made from data."
         require(name in MODELS, "Unknown model", ConfigError, model=name, expected=sorted(MODELS))
+        require(int(ds.num_classes) >= 2, "A classifier needs at least two classes (one class scores 100 % and means nothing)",
+                DataError, classes=int(ds.num_classes))
         h, w = _pair(ds.image_size)
         return cls(name=name, channels=int(ds.channels), num_classes=int(ds.num_classes), image_size=h if h == w else (h, w),
                    kwargs={k: v for k, v in kwargs.items() if v is not None})

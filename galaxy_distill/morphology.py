@@ -116,7 +116,7 @@ def measure(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on t
             outer:tuple=(0.6, 1.2),         # Outer (arm) annulus in units of r90
             chunk:int=1024                  # Most images per batch (fewer for large images, to bound memory)
            ) -> pd.DataFrame:
-    "Concentration, asymmetry, smoothness, Gini, M20, ellipticity and m = 2 amplitudes of each of `images`."
+    "Concentration, asymmetry, smoothness, Gini, M20, ellipticity and m = 2 amplitudes of each of `images` (NaN for an image with no light)."
     require(len(images) > 0, "No images to measure")
     chunk = max(1, min(chunk, 4_000_000 // (9 * images.shape[-1] * images.shape[-2])))   # bounds memory of the growth curve
     if len(images) > chunk:
@@ -185,7 +185,9 @@ def measure(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on t
                 ellipticity=ellipticity, m2_inner=m2(*inner), m2_outer=m2(*outer), orientation=orientation,
                 m2_contrast=m2(*inner) - m2(*outer),
                 r20=r20, r50=r50, r80=r80, r90=r90, centroid_y=cy, centroid_x=cx, flux=total)
-    return pd.DataFrame({k: v.double().cpu().numpy() for k, v in cols.items()})
+    df = pd.DataFrame({k: v.double().cpu().numpy() for k, v in cols.items()})
+    df.loc[(total <= 0).cpu().numpy(), [c for c in df.columns if c != 'flux']] = np.nan   # no light above the sky: nothing to measure
+    return df
 
 # %% ../nbs/11_morphology.ipynb #6382baae
 STATMORPH_COLUMNS = {'concentration': 'concentration', 'asymmetry': 'asymmetry', 'smoothness': 'smoothness',

@@ -238,8 +238,8 @@ def train_run(data:str|Path,        # Dataset folder (`save_dataset` layout)
     ds = load_dataset(data)
     config = {'data': str(data), 'model': model, 'model_kwargs': model_kwargs or {}, 'train': cfg.to_dict(),
               'seed': seed, 'dataset_fingerprint': ds.fingerprint()}
-    run = RunDir(out, config, 'gd_train', overwrite=overwrite, resumable=False)
     net = ModelSpec.for_dataset(model, ds, **(model_kwargs or {})).build(seed=derive_seed(seed, 'model'))
+    run = RunDir(out, config, 'gd_train', overwrite=overwrite, resumable=False)   # everything validated: the run starts
     x, y = ds.tensors('train', device)
     hist = train_classifier(net, x, y, cfg, device=device, seed=derive_seed(seed, 'train'),
                             eval_data=ds.tensors('test', device), show_progress=show_progress)
