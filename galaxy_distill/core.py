@@ -413,6 +413,11 @@ def command(func):
         try:
             args = vars(anno_parser(func).parse_args())
             for k in ('pdb', 'xtra'): args.pop(k, None)   # fastcore's hidden options
+            for k, v in args.items():                     # undecodable bytes (a non-UTF-8 path) would fail at the last write
+                if isinstance(v, str):
+                    try: v.encode('utf-8')
+                    except UnicodeEncodeError: raise ConfigError(format_error("The value is not valid UTF-8; rename the file or folder",
+                                                                              option=k, value=v.encode('utf-8', 'replace').decode())) from None
             func(**args)
         except KeyboardInterrupt:
             print(f"{func.__name__}: interrupted; rerun the same command to resume", file=sys.stderr); sys.exit(130)

@@ -37,8 +37,8 @@ class ImageSet:
         require(self.images.dtype in (torch.uint8, torch.float32, torch.float16),
                 "Images must be uint8 (0-255) or float32/float16", dtype=str(self.images.dtype))
         if self.images.is_floating_point():
-            bad = int((~torch.isfinite(self.images)).sum())
-            require(not bad, "Images hold NaN/Inf pixel values", pixels=bad, images=int((~torch.isfinite(self.images)).flatten(1).any(1).sum()))
+            bad = ~torch.isfinite(self.images)
+            require(not bad.any(), "Images hold NaN/Inf pixel values", pixels=int(bad.sum()), images=int(bad.flatten(1).any(1).sum()))
         self.labels = torch.as_tensor(self.labels, dtype=torch.int64)
         require(self.labels.shape == (len(self.images),), "One label per image is needed",
                 images=len(self.images), labels=tuple(self.labels.shape))
