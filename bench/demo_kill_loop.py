@@ -4,8 +4,8 @@
 (`kill -9`) after a random delay drawn uniformly over the uninterrupted run's wall-clock — so the kill lands in any
 stage: simulation, experts, distillation (before or after a checkpoint, possibly mid-write), evaluation, figures —
 and the command is rerun to completion. Each result is compared with the uninterrupted one on what a user keeps: the
-rendered dataset, every expert trajectory, the distilled set, every snapshot, the checkpoint's tensors (its header holds
-wall-clock times), `metrics.csv` (all columns but wall-clock times; and no iteration twice) and the results table; and
+rendered dataset, every expert trajectory, the distilled set, every snapshot, the checkpoint's tensors (but the state of
+torch's global generator, which no step of the run seeds or draws from; its header holds wall-clock times), `metrics.csv` (all columns but wall-clock times; and no iteration twice) and the results table; and
 no temporary or partial file may be left.
 """
 import argparse, hashlib, os, random, signal, subprocess, sys, tempfile, time
@@ -43,7 +43,8 @@ def kept(out: Path) -> dict:
     res = {}
     for p in files:
         rel = str(p.relative_to(out))
-        if p.name == 'checkpoint.safetensors': res[rel] = fingerprint(*load_tensors(p).items())
+        if p.name == 'checkpoint.safetensors':   # torch_rng: the process's unseeded global generator, which the run never draws from
+            res[rel] = fingerprint(*((k, t) for k, t in sorted(load_tensors(p).items()) if k != 'torch_rng'))
         elif p.suffix == '.safetensors': res[rel] = digest(p)
         elif p.name == 'metrics.csv':
             m = pd.read_csv(p)

@@ -15,7 +15,7 @@ from torchvision.transforms import InterpolationMode
 from torchvision.transforms import functional as TF
 
 from .core import command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require
-from .data import IMAGE_EXTENSIONS, ImageRejected, Dataset, ImageSet, load_vision, read_image, save_dataset
+from .data import IMAGE_EXTENSIONS, ImageRejected, check_usable, Dataset, ImageSet, load_vision, read_image, save_dataset
 from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
 
 # %% auto #0
@@ -88,11 +88,7 @@ def read_cutout(path:str|Path,          # JPEG/PNG/TIFF, or FITS with a 2-D or b
 
 def load_prepared(path:str|Path, size:int, crop:float=0.5, angles=(0.0,), channels:int|None=None) -> torch.Tensor|tuple[str, str]:
     "`prepare_image` of the file at `path`, or `(reason, message)` when it cannot be used (unreadable, oversize, degenerate, ...)."
-    try:
-        img = read_cutout(path, channels)
-        if min(img.shape[-2:]) < 2 or bool(img.amax() == img.amin()):
-            return 'degenerate', format_error("Image is constant or smaller than 2×2 pixels", file=Path(path), shape=tuple(img.shape))
-        return prepare_image(img, size, crop, angles)
+    try: return prepare_image(check_usable(read_cutout(path, channels), path), size, crop, angles)
     except ImageRejected as e: return e.reason, str(e)
     except DataError as e: return 'unreadable', str(e)
 

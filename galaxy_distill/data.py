@@ -19,7 +19,7 @@ from .core import (ConfigError, DataError, atomic_path, fingerprint, format_erro
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'IMAGE_EXTENSIONS', 'SIXTEEN_BIT_SCALE', 'VISION_SETS', 'ImageSet', 'channel_stats', 'Dataset',
            'dataset_summary', 'default_manifest', 'save_dataset', 'load_dataset', 'SynSet', 'real_init',
-           'class_mean_init', 'ImageRejected', 'find_image', 'read_image', 'load_vision']
+           'class_mean_init', 'ImageRejected', 'check_usable', 'find_image', 'read_image', 'load_vision']
 
 # %% ../nbs/01_data.ipynb #fc5047a0
 SCHEMA_VERSION = 1
@@ -337,6 +337,13 @@ class ImageRejected(DataError):
     def __init__(self, reason:str, message:str): super().__init__(message); self.reason = reason
     def __reduce__(self): return (ImageRejected, (self.reason, str(self)))   # survives a process pool
 
+def check_usable(img:torch.Tensor, path:str|Path) -> torch.Tensor:
+    "`img` (C×H×W) when it can hold a galaxy; `ImageRejected('degenerate')` when it is constant or under 2×2 pixels."
+    flat = img.flatten(1)
+    if min(img.shape[-2:]) < 2 or bool((flat.amax(1) == flat.amin(1)).all()):   # every band one value: no structure
+        raise ImageRejected('degenerate', format_error("Image is constant or smaller than 2×2 pixels", file=Path(path), shape=tuple(img.shape)))
+    return img
+
 def find_image(folder:str|Path, stem:str, extensions:Sequence[str]=IMAGE_EXTENSIONS) -> Path | None:
     "The file `folder/<stem><ext>` for the first extension that exists, else None."
     folder = Path(folder)
@@ -400,7 +407,7 @@ def _image_folder(root:Path, size:int|None, excluded:dict) -> ImageSet:
     require(len(folder) > 0, "Image folder holds no images", folder=root)
     imgs, labels, ids = [], [], []
     for path, label in folder.samples:
-        try: img = read_image(path, channels=3)
+        try: img = check_usable(read_image(path, channels=3), path)
         except ImageRejected as e:
             excluded[f'{e.reason}_image'] = excluded.get(f'{e.reason}_image', 0) + 1; continue
         if size is not None: img = TF.resize(img, [size, size], antialias=True)
