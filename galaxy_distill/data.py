@@ -321,11 +321,21 @@ def real_init(ds:Dataset,                  # Source dataset
                   {'init': 'real' if scores is None else f'real_top{top:g}', 'dataset_fingerprint': ds.fingerprint(),
                    'source_ids': None if ds.train.ids is None else [ds.train.ids[i] for i in picks.tolist()]})
 
-def class_mean_init(ds:Dataset, syn_lr:float=0.01) -> SynSet:
-    "A `SynSet` holding the mean normalised train image of each class (IPC 1)."
+def class_mean_init(ds:Dataset,           # Source dataset
+                    syn_lr:float=0.01,     # Step size recorded in the set
+                    ipc:int=1,             # Images per class: 1 is the class mean; more split each class at random
+                    generator:torch.Generator|None=None # Randomness of the split (ipc > 1)
+                   ) -> SynSet:
+    "Each class's mean normalised train image, or with `ipc` > 1 the means of `ipc` random, equal parts of the class."
+    require(ipc >= 1, "ipc must be at least 1", ConfigError, ipc=ipc)
     x, y = ds.tensors('train')
-    means = torch.stack([x[y == k].mean(0) for k in range(ds.num_classes)])
-    return SynSet(means, torch.arange(ds.num_classes), syn_lr, ds.classes, ds.mean, ds.std,
+    means, labels = [], []
+    for k, name in enumerate(ds.classes):
+        xk = x[y == k]
+        require(len(xk) >= ipc, "A class has fewer train images than ipc", ConfigError, cls=name, available=len(xk), ipc=ipc)
+        parts = [xk] if ipc == 1 else torch.tensor_split(xk[torch.randperm(len(xk), generator=generator)], ipc)
+        means += [p.mean(0) for p in parts]; labels += [k] * ipc
+    return SynSet(torch.stack(means), torch.tensor(labels), syn_lr, ds.classes, ds.mean, ds.std,
                   {'init': 'class_mean', 'dataset_fingerprint': ds.fingerprint()})
 
 # %% ../nbs/01_data.ipynb #42ab85dd

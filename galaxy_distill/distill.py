@@ -19,7 +19,7 @@ from .core import (check_sgd, command, load_json, ConfigError, DataError, Galaxy
                                  derive_seed, load_metadata,
                                  load_tensors, make_generator, progress, require, rng_state, save_json,
                                  save_tensors, set_rng_state)
-from .data import Dataset, SynSet, load_dataset, real_init
+from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .augment import Augment
 
 # %% auto #0
@@ -31,7 +31,7 @@ __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
-INITS = ('auto', 'confident', 'real', 'noise')
+INITS = ('auto', 'confident', 'real', 'mean', 'noise')
 LABELS = ('auto', 'soft', 'hard')
 
 @dataclasses.dataclass
@@ -51,7 +51,7 @@ class DistillConfig:
     image_optimizer: str = 'adam'  # 'adam' (scale-free: the same lr_img at any resolution) or 'sgd' (the paper's; lr_img in gradient units)
     labels: str = 'auto'           # 'soft' (learned, DATM; start: the experts' final predictions), 'hard', or 'auto': soft at IPC 1, hard above
     lr_label: float = 0.2          # Learning rate of the label logits (SGD with `momentum`)
-    init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'noise', or 'auto': confident at IPC 1, real above
+    init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'mean' (class means), 'noise', or 'auto': confident at IPC 1, real above
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
     initial_cap: int = 1           # c₀: first STM cap
     trend_every: int = 10          # Iterations between trend tests
@@ -667,6 +667,7 @@ def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, 
         require(net_fn is not None and buffer is not None, "init='confident' needs the student and the experts", ConfigError)
         x, y = ds.tensors('train', device)
         scores = expert_predictions(net_fn, buffer, x, buffer.epochs)[torch.arange(len(y), device=y.device), y].cpu()
+    if config.start == 'mean': return class_mean_init(ds, config.lr_teacher, config.ipc, gen)
     init = real_init(ds, config.ipc, gen, config.lr_teacher, scores=scores, top=CONFIDENT_TOP)
     if config.start == 'noise':
         init.images = torch.randn(init.images.shape, generator=gen)
@@ -750,7 +751,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                image_optimizer:str=None,   # sgd (paper) | adam (lr_img ≈ per-pixel step, the same at any resolution)
                labels:str=None,            # auto (soft at IPC 1, hard above) | soft (learned, DATM) | hard
                lr_label:float=None,        # Learning rate of the soft-label logits
-               init:str=None,              # auto (confident at IPC 1, real above) | confident | real | noise
+               init:str=None,              # auto (confident at IPC 1, real above) | confident | real | mean (class means) | noise
                device:str=None,            # cpu, cuda, cuda:1 (default: CUDA when available)
                seed:int=None):             # Seed of every random draw
     "Distil a dataset folder into synthetic images with MTT or STM (`--method`, `--ipc`, `--preset`)."
