@@ -9,6 +9,7 @@ import dataclasses, math
 import torch
 import torch.nn.functional as F
 
+from fastcore.basics import patch
 from .core import ConfigError, require
 
 # %% auto #0
@@ -78,12 +79,13 @@ class Augment:
         return dataclasses.asdict(self)
 
 # %% ../nbs/05_augment.ipynb #d89abbc1
+@patch
 @torch.no_grad()
-def _sample(self:Augment,
-            n:int,                           # Number of images
-            generator:torch.Generator|None=None, # Source of randomness (the global one when None)
-            device:str|torch.device|None=None    # Device of the returned tensors (default: the generator's)
-           ) -> dict:
+def sample(self:Augment,
+           n:int,                           # Number of images
+           generator:torch.Generator|None=None, # Source of randomness (the global one when None)
+           device:str|torch.device|None=None    # Device of the returned tensors (default: the generator's)
+          ) -> dict:
     "Draw augmentation parameters for `n` images: a dict of tensors plus the chosen operation."
     gen_device = generator.device if generator is not None else torch.device('cpu')
     choice = int(torch.randint(max(len(self.operations), 1), (1,), generator=generator, device=gen_device))
@@ -102,8 +104,6 @@ def _sample(self:Augment,
     if device is not None:
         params = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in params.items()}
     return params
-
-Augment.sample = _sample
 
 # %% ../nbs/05_augment.ipynb #3b1f88f1
 def _colour(x, params):
@@ -170,11 +170,12 @@ def _apply(self:Augment, x:torch.Tensor, params:dict) -> torch.Tensor:
         x = x * _cutout_mask(params, self.cutout_ratio, n, h, w, x.device, x.dtype)
     return x
 
-def _call(self:Augment,
-          x:torch.Tensor,                      # N×C×H×W images (normalised)
-          params:dict|None=None,               # A draw from `sample` (drawn now when None)
-          generator:torch.Generator|None=None  # Used to draw when `params` is None
-         ) -> torch.Tensor:
+@patch
+def __call__(self:Augment,
+             x:torch.Tensor,                      # N×C×H×W images (normalised)
+             params:dict|None=None,               # A draw from `sample` (drawn now when None)
+             generator:torch.Generator|None=None  # Used to draw when `params` is None
+            ) -> torch.Tensor:
     "Augment `x` with `params` (or a fresh draw from `generator`, else from `seed`, else the global generator)."
     if params is None:
         if generator is None and self.seed is not None:
@@ -182,6 +183,3 @@ def _call(self:Augment,
             generator = self._generator
         params = self.sample(x.shape[0], generator, device=x.device)
     return _apply(self, x, params)
-
-Augment.__call__ = _call
-Augment.aug = _call   # the same, under the name the matching loop uses: `aug.aug(x, params)`

@@ -21,6 +21,9 @@ from .core import (check_sgd, command, load_json, ConfigError, DataError, Galaxy
                                  save_tensors, set_rng_state)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .augment import Augment
+from .models import FlatModel, ModelSpec
+from .buffers import TrajectoryBuffer
+from .evaluate import evaluate_synset
 
 # %% auto #0
 __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer',
@@ -159,20 +162,8 @@ class MemoryBuffer:
     def params(self, e:int, t:int) -> torch.Tensor: return self.trajectories[e][t]
     def __repr__(self): return f"MemoryBuffer({self.n_experts} experts × {self.epochs} epochs × {self.n_params} params)"
 
-class _FunctionalNet:
-    "`net_fn(flat, x)`: run `net` with parameters taken from the flat vector `flat`."
-    def __init__(self, net:torch.nn.Module):
-        self.net = net
-        self.names, self.shapes = zip(*[(n, p.shape) for n, p in net.named_parameters()])
-        self.sizes = [math.prod(s) for s in self.shapes]
-    def __call__(self, flat, x):
-        params = {n: t.view(s) for n, t, s in zip(self.names, flat.split(self.sizes), self.shapes)}
-        return torch.func.functional_call(self.net, params, (x,))
-
 def flat_model(net:torch.nn.Module) -> Callable:
-    "`net` as a function `(flat, x) -> logits` of its flat parameter vector."
-    try: from galaxy_distill.models import FlatModel
-    except ImportError: return _FunctionalNet(net)
+    "`net` as a function `(flat, x) -> logits` of its flat parameter vector (`models.FlatModel`)."
     return FlatModel(net)
 
 # %% ../nbs/08_distill.ipynb #854357ee
@@ -199,7 +190,7 @@ def plan_unroll(n_images:int,                 # Number of synthetic images
 
 def _inputs(images, idx, augment, params):
     x = images[idx]
-    return augment.aug(x, params) if augment is not None else x
+    return augment(x, params) if augment is not None else x
 
 def matching_loss(theta:torch.Tensor, start:torch.Tensor, target:torch.Tensor) -> torch.Tensor:
     "Normalised parameter distance ‖θ − target‖² / ‖start − target‖² (MTT eq. 3)."
@@ -261,7 +252,7 @@ def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
         idx, params = plan.batches[k], plan.aug_params[k]
         theta = thetas[k].detach().requires_grad_(True)
         xb = images.detach()[idx].requires_grad_(True)
-        x = augment.aug(xb, params) if augment is not None else xb
+        x = augment(xb, params) if augment is not None else xb
         zb = label_logits.detach()[idx].requires_grad_(True) if soft else None
         g = _student_grad(net_fn, theta, x, _soft_targets(zb) if soft else labels[idx], True)
         d_lr = d_lr - (g.detach() * v).sum()                                # ∂θ_{k+1}/∂α = −g_k
@@ -674,10 +665,6 @@ def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, 
         init.meta = {'init': 'noise', 'dataset_fingerprint': ds.fingerprint()}   # no source_ids: nothing real was copied
     return init
 
-def _open_buffer(path, experts=None):
-    from galaxy_distill.buffers import TrajectoryBuffer
-    return TrajectoryBuffer(path, experts=experts)
-
 def _pinned_experts(out) -> list[int]|None:
     "The expert ids a distillation run in `out` started with (None: no run there yet)."
     cfg = Path(out)/'config.json'
@@ -685,15 +672,12 @@ def _pinned_experts(out) -> list[int]|None:
 
 def _student(buffer, device):
     "The student network of the buffer's model spec, as `net_fn`."
-    from galaxy_distill.models import ModelSpec, create_model
     spec = buffer.model_spec
     spec = spec if isinstance(spec, ModelSpec) else ModelSpec.from_dict(spec)
-    net = spec.build() if hasattr(spec, 'build') else create_model(spec)
-    return flat_model(net.to(device)), spec
+    return flat_model(spec.build().to(device)), spec
 
 def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, device):
     "`SynSet -> accuracy on the real train split` through `evaluate.evaluate_synset`."
-    from galaxy_distill.evaluate import evaluate_synset
     def evaluate(syn):
         res = evaluate_synset(syn, ds, model_spec, split='train', num_eval=config.num_eval, epochs=config.eval_epochs, lr=syn.syn_lr,
                               device=device, seed=derive_seed(config.seed, 'eval'), augment=config.augment,
@@ -708,9 +692,8 @@ def make_augment(name:str='galaxy'):
 def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict:
     "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary."
     device = default_device(device)
-    ds, buffer = load_dataset(data), _open_buffer(buffers, _pinned_experts(out))   # a resume uses the experts it started with
+    ds, buffer = load_dataset(data), TrajectoryBuffer(buffers, experts=_pinned_experts(out))   # a resume uses the experts it started with
     check_buffer_matches(buffer, ds, buffers)
-    if hasattr(buffer, 'check'): buffer.check(dataset=ds)
     config.check_buffer(buffer.epochs)
     net_fn, spec = _student(buffer, device)
     init = initial_synset(ds, config, net_fn, buffer, device)
@@ -718,9 +701,8 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
     rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
                 'gd_distill', may_change=['iterations', 'eval_every', 'experts'])
     if evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)
-    spec_dict = spec.to_dict() if hasattr(spec, 'to_dict') else spec
     dist = Distiller(config, buffer, net_fn, init, augment, evaluator, rd, device,
-                     {'dataset_fingerprint': ds.fingerprint(), 'model_spec': spec_dict}, show)
+                     {'dataset_fingerprint': ds.fingerprint(), 'model_spec': spec.to_dict()}, show)
     t0 = time.perf_counter()
     result = dist.run()
     return rd.write_summary(**result, wall_seconds=time.perf_counter() - t0, device=str(device))
