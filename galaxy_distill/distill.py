@@ -26,11 +26,12 @@ from .buffers import TrajectoryBuffer
 from .evaluate import evaluate_synset
 
 # %% auto #0
-__all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'CHECKPOINT', 'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer',
-           'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_gradients',
-           'FixedStart', 'LinearStart', 'pearson_trend', 'AdaptiveStart', 'make_policy', 'expert_predictions',
-           'LearnedTensor', 'image_optimizer', 'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
-           'train_accuracy_evaluator', 'make_augment', 'distill_folder', 'gd_distill']
+__all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT', 'CONFIDENT_TOP',
+           'DistillConfig', 'make_config', 'MemoryBuffer', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss',
+           'unroll_first_order', 'match_gradients', 'FixedStart', 'LinearStart', 'pearson_trend', 'AdaptiveStart',
+           'make_policy', 'expert_predictions', 'LearnedTensor', 'image_optimizer', 'Distiller', 'zca_whitening',
+           'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator', 'make_augment', 'distill_folder',
+           'gd_distill']
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
@@ -369,10 +370,14 @@ def expert_predictions(net_fn:Callable,      # Student `(flat, x) -> logits`
     return total / buffer.n_experts
 
 # %% ../nbs/08_distill.ipynb #ad0ebd16
+MAX_LOG_LR_STEP = math.log(2)   # α may at most double or halve in one iteration
+MAX_NAN_STREAK = 20              # skipped (NaN/Inf) iterations in a row before a run stops as diverged
+
 class LearnedTensor:
     "One learned tensor (a leaf) and its optimiser; `state`/`load` copy both, by flat names, for the NaN guard and checkpoints."
-    def __init__(self, value:torch.Tensor, make_optimizer:Callable):
-        self.tensor = value.detach().clone().requires_grad_(True)
+    def __init__(self, value:torch.Tensor, make_optimizer:Callable,
+                 max_step:float|None=None): # Largest change of any entry in one step (None: unbounded)
+        self.tensor, self.max_step = value.detach().clone().requires_grad_(True), max_step
         self.optimizer = make_optimizer([self.tensor])
 
     def state(self) -> dict[str, torch.Tensor]:
@@ -392,8 +397,11 @@ class LearnedTensor:
         "One optimiser step with gradient `grad` at learning rate `lr`."
         self.optimizer.param_groups[0]['lr'] = lr
         self.tensor.grad = grad.detach().reshape(self.tensor.shape).to(self.tensor.dtype)
+        before = self.tensor.detach().clone() if self.max_step is not None else None
         self.optimizer.step()
         self.tensor.grad = None
+        if before is not None:
+            with torch.no_grad(): self.tensor.copy_(before + (self.tensor - before).clamp(-self.max_step, self.max_step))
 
 def image_optimizer(config:DistillConfig) -> Callable:
     "The optimiser factory of the images: SGD with `momentum` or Adam (`config.image_optimizer`)."
@@ -422,14 +430,15 @@ class Distiller:
         self.learned = {
             'images': LearnedTensor(init.images.float().to(self.device), image_optimizer(config)),
             # lr_lr is the paper's rate on α; on log α the gradient is α·∂L/∂α, so scale by 1/α₀²
-            'log_lr': LearnedTensor(torch.tensor(math.log(config.lr_teacher), device=self.device), sgd(config.lr_lr / config.lr_teacher**2))}
+            'log_lr': LearnedTensor(torch.tensor(math.log(config.lr_teacher), device=self.device), sgd(config.lr_lr / config.lr_teacher**2),
+                                    max_step=MAX_LOG_LR_STEP)}
         if config.soft_labels:
             p = init.soft_labels if init.soft_labels is not None else expert_predictions(
                 net_fn, buffer, init.images.float().to(self.device), buffer.epochs)
             self.learned['label_logits'] = LearnedTensor(p.to(self.device).clamp_min(1e-8).log(), sgd(config.lr_label))
         self.generator = make_generator(config.seed)
         self.policy = make_policy(config)
-        self.iteration, self.nan_scale, self.nan_skips, self.eval_failures, self.eval_event = 0, 1., 0, 0, None
+        self.iteration, self.nan_scale, self.nan_skips, self.nan_streak, self.eval_failures, self.eval_event = 0, 1., 0, 0, 0, None
         self.best_acc, self.best_iteration, self.elapsed, self.stop_reason = None, None, 0., None
         self._good = self._capture()
 
@@ -510,9 +519,12 @@ def step(self:Distiller) -> dict:
         for name, rate in self.learning_rates().items(): self.learned[name].step(grads[name], rate)
         skipped = not _finite(*(lt.tensor for lt in self.learned.values()))
     if skipped:
-        self._restore(self._good); self.nan_scale *= 0.5; self.nan_skips += 1
+        self._restore(self._good); self.nan_scale *= 0.5; self.nan_skips += 1; self.nan_streak += 1
+        require(self.nan_streak < MAX_NAN_STREAK, f"Distillation diverged: {MAX_NAN_STREAK} iterations in a row gave NaN/Inf although "
+                "lr_img was halved each time; lower lr_img, lr_lr or lr_teacher (the last good set is in the run folder)",
+                ConfigError, iteration=it + 1, lr_img=self.lr_img, syn_lr=self.syn_lr)
         if probe is not None and not math.isfinite(probe): probe = None
-    else: self._good = self._capture()
+    else: self._good, self.nan_streak = self._capture(), 0
     events = self.policy.observe(it, probe)
     self.iteration += 1
     seconds = time.perf_counter() - t0
@@ -533,7 +545,8 @@ def save_checkpoint(self:Distiller, path:str|Path):
     "Write the whole loop state to `path` atomically: each learned tensor and its optimiser state as `learned.NAME.KEY`."
     tensors = {f'learned.{name}.{key}': t for name, st in self._good.items() for key, t in st.items()}   # the last good state: never NaN
     tensors.update(generator=self.generator.get_state(), torch_rng=rng_state()['torch_cpu'])
-    meta = {'iteration': self.iteration, 'nan_scale': self.nan_scale, 'nan_skips': self.nan_skips, 'eval_failures': self.eval_failures,
+    meta = {'iteration': self.iteration, 'nan_scale': self.nan_scale, 'nan_skips': self.nan_skips, 'nan_streak': self.nan_streak,
+            'eval_failures': self.eval_failures,
             'policy': self.policy.state_dict(), 'best_acc': self.best_acc, 'best_iteration': self.best_iteration,
             'elapsed': self.elapsed, 'learned': sorted(self.learned)}
     save_tensors(path, tensors, meta)
@@ -558,7 +571,7 @@ def load_checkpoint(self:Distiller, path:str|Path):
     self.generator.set_state(t['generator'].cpu()); torch.set_rng_state(t['torch_rng'].cpu())
     self.policy.load_state_dict(meta['policy'])
     for k in ('iteration', 'nan_scale', 'nan_skips', 'best_acc', 'best_iteration', 'elapsed'): setattr(self, k, meta[k])
-    self.eval_failures = meta.get('eval_failures', 0)
+    self.eval_failures, self.nan_streak = meta.get('eval_failures', 0), meta.get('nan_streak', 0)
 
 # %% ../nbs/08_distill.ipynb #fbf59d20
 @patch
