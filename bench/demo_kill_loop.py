@@ -85,7 +85,8 @@ def main():
             'duplicate_rows': dupes, 'identical': ok}
     md = f"""`gd_demo --scale tiny` (uninterrupted: {clean_s:.1f} s) run {a.kills} times into fresh folders, each killed with SIGKILL after
 a random delay uniform over that time ({outcomes.count('killed')} killed, {outcomes.count('finished')} had finished first), then
-rerun to completion (the reruns took {final_s:.1f} s on average: they resume). Each compared with the uninterrupted run on
+rerun to completion ({final_s:.1f} s on average: stages finished before the kill are skipped, the interrupted one
+restarts from its last checkpoint). Each compared with the uninterrupted run on
 {len(want)} kept artefacts (dataset tensors, expert trajectories, distilled set and snapshots, checkpoint tensors,
 `metrics.csv` without its wall-clock columns, results table).
 
