@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_buffers.ipynb #3d5fc291
 from __future__ import annotations
-import dataclasses, json, math, os, re, shutil
+import dataclasses, hashlib, json, math, os, re, shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from safetensors import safe_open
 from torch import nn
 
-from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, fingerprint, format_error,
+from .core import (check_sgd, command, tensor_header, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, fingerprint, format_error,
                                  load_json, load_metadata, load_tensors, make_generator, progress, require, save_json,
                                  save_tensors, to_jsonable)
 from .data import Dataset, load_dataset
@@ -391,24 +391,27 @@ def params(self:TrajectoryBuffer, e:int, t:int, device:str|torch.device='cpu') -
 @patch
 def trajectory(self:TrajectoryBuffer, e:int, device:str|torch.device='cpu') -> torch.Tensor:
     "The whole `(E+1)×P` trajectory of expert `e`."
-    traj = self._handle(e).get_tensor('trajectory')
-    if self._verify and e not in self._verified: self._check_data(e, traj)
-    return traj.to(device)
+    if self._verify and e not in self._verified: self.verify_expert(e)
+    return self._handle(e).get_tensor('trajectory').to(device)
 
 @patch
-def _check_data(self:TrajectoryBuffer, e:int, traj:torch.Tensor):
-    bad = int((~torch.isfinite(traj)).sum())
-    require(not bad, "Expert trajectory holds NaN/Inf values (a damaged file?); rebuild this expert", file=self.files[e], non_finite=bad)
-    found = fingerprint(traj)
-    require(found == self.sidecars[e]['trajectory_fingerprint'], "Expert trajectory does not match its sidecar's fingerprint "
-            "(a damaged file?); delete both and rerun gd_buffers to rebuild it", file=self.files[e],
-            expected=self.sidecars[e]['trajectory_fingerprint'], found=found)
+def verify_expert(self:TrajectoryBuffer, e:int, chunk:int=1 << 23) -> TrajectoryBuffer:
+    "Stream expert `e`'s data once (`chunk` bytes at a time, nothing kept): no NaN/Inf, and its sidecar's fingerprint."
+    f, expected = self.files[e], self.sidecars[e]['trajectory_fingerprint']
+    shape = (self.epochs + 1, self.n_params)
+    h, left, bad = hashlib.sha256(tensor_header(torch.float32, shape)), 4 * math.prod(shape), 0
+    with open(f, 'rb') as fh:
+        fh.seek(self._offsets[e])
+        while left:
+            block = fh.read(min(left, chunk - chunk % 4))
+            require(block, "Expert file is truncated", file=f)
+            h.update(block); left -= len(block)
+            bad += int((~np.isfinite(np.frombuffer(block, np.float32))).sum())
+    require(not bad, "Expert trajectory holds NaN/Inf values (a damaged file?); rebuild this expert", file=f, non_finite=bad)
+    found = h.hexdigest()[:len(expected)]
+    require(found == expected, "Expert trajectory does not match its sidecar's fingerprint (a damaged file?); delete both and "
+            "rerun gd_buffers to rebuild it", file=f, expected=expected, found=found)
     self._verified.add(e)
-
-@patch
-def verify_expert(self:TrajectoryBuffer, e:int) -> TrajectoryBuffer:
-    "Check expert `e`'s data: finite, and equal to its sidecar's fingerprint (done once per expert, on first use)."
-    self._check_data(e, self._handle(e).get_tensor('trajectory'))
     return self
 
 @patch

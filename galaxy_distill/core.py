@@ -22,8 +22,8 @@ except ImportError: fcntl = None
 __all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'USER_ERRORS', 'GalaxyDistillError', 'DataError', 'ConfigError', 'format_error',
            'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed', 'make_generator',
            'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path', 'atomic_write_text',
-           'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata', 'fingerprint', 'environment_info',
-           'RunDir', 'command', 'progress']
+           'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint',
+           'environment_info', 'RunDir', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -225,13 +225,17 @@ def load_metadata(path:str|Path) -> dict:
     return json.loads(meta.get('json', '{}'))
 
 # %% ../nbs/00_core.ipynb #e27321a8
+def tensor_header(dtype:torch.dtype, shape) -> bytes:
+    "What `fingerprint` hashes before a tensor's raw bytes (so a file can be fingerprinted by streaming them)."
+    return f"{dtype}{tuple(shape)}".encode()
+
 def fingerprint(*objs, length:int=16) -> str:
     "Hex digest (first `length` characters) of tensors, arrays and JSON-able values, in order."
     h = hashlib.sha256()
     for obj in objs:
         if isinstance(obj, (torch.Tensor, np.ndarray)):
             t = obj.detach().cpu() if isinstance(obj, torch.Tensor) else torch.from_numpy(np.ascontiguousarray(obj))
-            h.update(f"{t.dtype}{tuple(t.shape)}".encode())
+            h.update(tensor_header(t.dtype, t.shape))
             h.update(t.contiguous().view(torch.uint8).numpy().tobytes() if t.numel() else b'')
         else: h.update(json.dumps(to_jsonable(obj), sort_keys=True).encode())
     return h.hexdigest()[:length]
