@@ -15,6 +15,7 @@ import torch
 
 from .core import check_memory, MAX_IMAGE_SIZE, command, ConfigError, RunDir, derive_seed, fingerprint, progress, require
 from .data import Dataset, ImageSet, load_dataset, save_dataset
+from . import catalogs
 
 # %% auto #0
 __all__ = ['GZOO2_CLASSES', 'BAND_WAVELENGTH', 'POPULATION_COLOURS', 'SKY_RELATIVE', 'SIM_VERSION', 'SERSIC_N_GRID',
@@ -23,8 +24,7 @@ __all__ = ['GZOO2_CLASSES', 'BAND_WAVELENGTH', 'POPULATION_COLOURS', 'SKY_RELATI
            'cached_simulation', 'simulate_dataset', 'gd_simulate', 'show_classes']
 
 # %% ../nbs/03_simulate.ipynb #9b9c1b38
-GZOO2_CLASSES = ['smooth_round', 'smooth_in_between', 'smooth_cigar', 'edge_on_bulge', 'edge_on_no_bulge',
-                 'bar_spiral', 'bar_no_spiral', 'no_bar_spiral', 'no_bar_no_spiral']
+GZOO2_CLASSES = list(catalogs.GZOO2_CLASSES)   # the nine classes of the paper's curation, in its order
 
 BAND_WAVELENGTH = {'u': 354.3, 'g': 477.0, 'r': 623.1, 'i': 762.5, 'z': 913.4}  # effective wavelength, nm
 POPULATION_COLOURS = {  # AB colour m_band - m_r of each stellar population

@@ -391,7 +391,7 @@ def show_run(run:str|Path,                   # Run folder
     "Write the figures, morphology tables, discovery check and `summary.json` of a run into `out`."
     import matplotlib; import matplotlib.pyplot as plt
     from galaxy_distill import morphology as M
-    from galaxy_distill.simulate import GZOO2_CLASSES
+    from galaxy_distill.catalogs import GZOO2_CLASSES   # not simulate: real data must not need GalSim
     r = load_run(run)
     if data is None: data = load_json(r.path/'config.json').get('config', {}).get('data') if (r.path/'config.json').is_file() else None
     require(data is not None, "Which dataset? Pass --data (the run's config.json names none)", ConfigError, run=r.path)
