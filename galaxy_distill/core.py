@@ -408,14 +408,25 @@ def _one_line(e:BaseException) -> str:
     else: text = f"{type(e).__name__}: {e}"
     return ' '.join(text.split())
 
-def command(func):
+def _parser(func, defaults:Mapping|None, note:str):
+    "fastcore's `anno_parser` for `func`, the help of every option left at None naming its effective default."
+    p = anno_parser(func)
+    for a in p._actions:
+        if a.default is None and defaults and a.dest in defaults and defaults[a.dest] is not None:
+            a.help = f"{a.help} (default: {defaults[a.dest]}{note})"
+    return p
+
+def command(func=None, *,
+            defaults:Callable[[], Mapping]|None=None, # Effective values of options whose default is None (shown by --help)
+            note:str=''):                             # Said after each such default, e.g. '; a --preset may set another'
     "`func` as a console script (fastcore's `anno_parser`): user errors become one line on stderr and exit status 2."
+    if func is None: return functools.partial(command, defaults=defaults, note=note)
     @functools.wraps(func)
     def main(*args, **kwargs):
         if args or kwargs: return func(*args, **kwargs)   # called from Python: plain function
         debug = os.environ.get('GD_DEBUG', '0') not in ('', '0')
         try:
-            args = vars(anno_parser(func).parse_args())
+            args = vars(_parser(func, defaults() if defaults else None, note).parse_args())
             for k in ('pdb', 'xtra'): args.pop(k, None)   # fastcore's hidden options
             for k, v in args.items():                     # undecodable bytes (a non-UTF-8 path) would fail at the last write
                 if isinstance(v, str):

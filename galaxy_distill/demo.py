@@ -126,7 +126,8 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
     return table
 
 # %% ../nbs/12_demo.ipynb #37e6e608
-@command
+@command(defaults=lambda: {**dataclasses.asdict(DemoConfig()), 'epochs': DemoConfig.expert_epochs_recorded},
+         note=' at --scale cpu')
 def gd_demo(out:str='runs/demo',      # Output folder (rerun to resume)
             scale:str='cpu',          # Preset sizes: cpu (default, <15 min on 2 cores), tiny (seconds) or paper (GPU)
             n_per_class:int=None,     # Simulated train galaxies per class

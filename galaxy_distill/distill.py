@@ -721,7 +721,8 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
     return rd.write_summary(**result, wall_seconds=time.perf_counter() - t0, device=str(device))
 
 # %% ../nbs/08_distill.ipynb #2c2d0b6c
-@command
+@command(defaults=lambda: dataclasses.asdict(DistillConfig()),
+         note='; a --preset may set another')
 def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_curate)
                buffers:str=None,           # Expert buffer folder (gd_buffers)
                out:str=None,               # Run folder (created; rerun to resume)
