@@ -27,6 +27,9 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = (cfg.get('dev_requirements') or '').split()
+extras = {name: shlex.split(cfg.get(f'{name}_requirements', '')) for name in ('sim', 'morph', 'zca')}   # optional parts
+extras['all'] = [r for reqs in extras.values() for r in reqs]
+extras['dev'] = dev_requirements + extras['all']
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
@@ -47,7 +50,7 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements },
+    extras_require = extras,
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

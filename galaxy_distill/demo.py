@@ -13,7 +13,7 @@ from .buffers import ExpertConfig, gd_buffers
 from .core import command, ConfigError, RunDir, atomic_path, default_device, load_json, require
 from .distill import gd_distill, make_config
 from .evaluate import gd_eval
-from .simulate import SimulationConfig, gd_simulate
+from .simulate import SimulationConfig, gd_simulate, require_galsim
 from .visualize import gd_show
 
 # %% auto #0
@@ -55,6 +55,7 @@ class DemoConfig:
         require(self.ipc <= self.n_per_class, "ipc exceeds the simulated train galaxies per class", ConfigError,
                 ipc=self.ipc, n_per_class=self.n_per_class)
         # every stage's own checks, now, rather than after simulation and experts ran
+        require_galsim()
         SimulationConfig(self.n_per_class, self.test_per_class, self.size, self.seed)
         ExpertConfig(num_experts=self.experts, expert_epochs=self.expert_epochs_recorded, lr_teacher=self.lr_teacher,
                      batch_size=self.expert_batch_size)

@@ -640,7 +640,8 @@ def zca_whitening(ds:Dataset,        # Real dataset (fitted on its train split)
                   eps:float=0.1,      # Regulariser of the covariance
                   device:str|torch.device='cpu'):
     "A kornia `ZCAWhitening` fitted on the normalised train images of `ds`."
-    from kornia.enhance import ZCAWhitening
+    try: from kornia.enhance import ZCAWhitening   # optional (the `zca` extra)
+    except ImportError: raise ConfigError("ZCA whitening needs kornia: pip install 'galaxy_distill[zca]'") from None
     x, _ = ds.tensors('train', device)
     return ZCAWhitening(eps=eps, compute_inv=True).fit(x)
 

@@ -199,7 +199,8 @@ def statmorph_measure(images:torch.Tensor,          # N×C×H×W (or N×H×W) im
                       noise_floor:float=1e-3        # Lowest per-pixel noise assumed
                      ) -> pd.DataFrame:
     "The `METRICS` statmorph measures, one galaxy at a time, with its `flag` (0 = good)."
-    import statmorph
+    try: import statmorph   # optional (the `morph` extra): only this cross-check uses it
+    except ImportError: raise ConfigError("The statmorph cross-check needs statmorph: pip install 'galaxy_distill[morph]'") from None
     x = light_map(images, bands).numpy()
     ours = measure(images, bands)
     rows = []

@@ -8,7 +8,6 @@ import dataclasses, importlib, math, os, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import galsim
 import numpy as np
 import pandas as pd
 import torch
@@ -17,11 +16,19 @@ from .core import check_memory, MAX_IMAGE_SIZE, command, ConfigError, RunDir, de
 from .data import Dataset, ImageSet, load_dataset, save_dataset
 from . import catalogs
 
+try: import galsim   # an optional dependency (the `sim` extra): real data never needs it, and it has no Windows build
+except ImportError: galsim = None
+
+def require_galsim():
+    "Stop with the install line when GalSim is missing."
+    require(galsim is not None, "Simulating galaxies needs GalSim: pip install 'galaxy_distill[sim]' "
+            "(or: conda install -c conda-forge galsim)", ConfigError)
+
 # %% auto #0
 __all__ = ['GZOO2_CLASSES', 'BAND_WAVELENGTH', 'POPULATION_COLOURS', 'SKY_RELATIVE', 'SIM_VERSION', 'SERSIC_N_GRID',
-           'parse_bands', 'draw_parameters', 'arm_pattern', 'incline', 'component_images', 'band_images',
-           'asinh_stretch', 'to_rgb', 'render_galaxy', 'SimulationConfig', 'simulate', 'default_cache_dir',
-           'cached_simulation', 'simulate_dataset', 'gd_simulate', 'show_classes']
+           'require_galsim', 'parse_bands', 'draw_parameters', 'arm_pattern', 'incline', 'component_images',
+           'band_images', 'asinh_stretch', 'to_rgb', 'render_galaxy', 'SimulationConfig', 'simulate',
+           'default_cache_dir', 'cached_simulation', 'simulate_dataset', 'gd_simulate', 'show_classes']
 
 # %% ../nbs/03_simulate.ipynb #9b9c1b38
 GZOO2_CLASSES = list(catalogs.GZOO2_CLASSES)   # the nine classes of the paper's curation, in its order
@@ -122,7 +129,7 @@ def incline(profile:galsim.GSObject, # A profile in the disk plane
     cos_i = max(math.cos(math.radians(p['inclination_deg'])), 1e-3)
     return profile.transform(1, 0, 0, cos_i) / cos_i
 
-_GSPARAMS = galsim.GSParams(folding_threshold=1e-2, maxk_threshold=3e-3, kvalue_accuracy=1e-4)
+_GSPARAMS = galsim.GSParams(folding_threshold=1e-2, maxk_threshold=3e-3, kvalue_accuracy=1e-4) if galsim else None
 
 # %% ../nbs/03_simulate.ipynb #7f9ba5bc
 def component_images(p:dict,   # Galaxy parameters (`draw_parameters`)
@@ -230,6 +237,7 @@ class SimulationConfig:
 
     def key(self) -> str:
         "Fingerprint of the configuration, the simulator version and GalSim's version (the cache key)."
+        require_galsim()
         return fingerprint(dataclasses.asdict(self), SIM_VERSION, galsim.__version__)
 
 # %% ../nbs/03_simulate.ipynb #bc2446fd
@@ -248,6 +256,7 @@ def simulate(config:SimulationConfig=SimulationConfig(), # What to render
              show:bool|None=None                          # Progress bar (None: unless GD_PROGRESS=0)
             ) -> tuple[Dataset, pd.DataFrame]:
     "Render the train and test splits of `config`; returns the `Dataset` and its ground-truth manifest."
+    require_galsim()
     workers = (os.cpu_count() or 1) if workers is None else workers
     require(isinstance(workers, (int, np.integer)) and workers >= 1, "workers must be ≥ 1", ConfigError, workers=workers)
     c = config
@@ -322,6 +331,7 @@ def gd_simulate(out:str=None,            # Output dataset folder (required)
                 overwrite:bool=False):   # Replace a folder holding a different configuration
     "Render GalSim galaxies of the nine GZoo2 classes into a dataset folder with a ground-truth manifest."
     require(out, "--out (the output dataset folder) is required", ConfigError)
+    require_galsim()
     config = SimulationConfig(n_per_class, test_per_class, size, seed, bands)
     run = RunDir(out, {**dataclasses.asdict(config), 'cache': cache}, 'gd_simulate', may_change=['cache'], overwrite=overwrite)
     start = time.perf_counter()
