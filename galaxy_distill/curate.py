@@ -120,12 +120,12 @@ def read_many(paths:list,                  # Image files
 
 # %% ../nbs/02_curate.ipynb #8f586af5
 def index_images(folder:str|Path) -> dict[str, Path]:
-    "Map normalised file stem → image path for every image in `folder` (`.jpg` before `.jpeg`, `.png`, …, FITS last)."
+    "Map normalised file stem → image path for every image in `folder` or its subfolders (`.jpg` before `.jpeg`, `.png`, …, FITS last)."
     folder = Path(folder)
     require(folder.is_dir(), "Image folder not found", folder=folder)
     rank = {e: k for k, e in enumerate(dict.fromkeys([*(e.lower() for e in IMAGE_EXTENSIONS), *FITS_EXTENSIONS]))}
     found = {}
-    for p in sorted(folder.iterdir()):
+    for p in sorted(folder.rglob('*'), key=lambda p: (len(p.parts), p)):   # archives unpack into subfolders; shallower first
         ext = image_suffix(p)
         if ext not in rank or not p.is_file(): continue
         key = normalize_id(p.name[:-len(ext)])
