@@ -29,9 +29,9 @@ from .evaluate import evaluate_synset
 __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT', 'CONFIDENT_TOP',
            'DistillConfig', 'make_config', 'MemoryBuffer', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss',
            'unroll_first_order', 'match_gradients', 'FixedStart', 'LinearStart', 'pearson_trend', 'AdaptiveStart',
-           'make_policy', 'expert_predictions', 'LearnedTensor', 'image_optimizer', 'Distiller', 'zca_whitening',
-           'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator', 'make_augment', 'distill_folder',
-           'gd_distill']
+           'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor', 'image_optimizer', 'Distiller',
+           'zca_whitening', 'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator', 'make_augment',
+           'distill_folder', 'gd_distill']
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
@@ -370,6 +370,28 @@ def expert_predictions(net_fn:Callable,      # Student `(flat, x) -> logits`
     return total / buffer.n_experts
 
 # %% ../nbs/08_distill.ipynb #ad0ebd16
+@dataclasses.dataclass
+class MetricsRow:
+    "One row of `metrics.csv`, the run's log: what iteration `iteration` did (row 0: the starting set). Its fields are the CSV header."
+    iteration: int                    # Iterations done (0: the start)
+    expert: int|None = None           # Expert matched
+    start_epoch: int|None = None      # Start epoch t of the match (target: t + M)
+    start_epoch_cap: int|None = None  # The start policy's cap on t (STM grows it)
+    history_len: int|None = None      # Probe losses held by STM's trend test
+    phase: str|None = None            # The start policy's phase
+    loss: float|None = None           # Normalised matching loss (empty: not finite)
+    probe_epoch: int|None = None      # STM: the epoch probed this iteration (forward only)
+    probe_expert: int|None = None     # STM: the expert probed
+    probe_loss: float|None = None     # STM: the probe's matching loss
+    lr_img: float|None = None         # Image learning rate of the iteration
+    syn_lr: float|None = None         # Learned step size α after it
+    event: str|None = None            # What happened: level-ups, fine-tuning, a diverged evaluation, ...
+    trend_r: float|None = None        # STM: the trend statistic r of the probe losses
+    nan_skip: int|None = None         # 1 when the iteration was skipped (NaN/Inf) and the last good state restored
+    seconds: float|None = None        # Wall-clock of the iteration
+    elapsed: float|None = None        # Distillation wall-clock so far
+    train_acc: float|None = None      # Accuracy on the real train split (evaluation iterations only)
+
 MAX_LOG_LR_STEP = math.log(2)   # α may at most double or halve in one iteration
 MAX_NAN_STREAK = 20              # skipped (NaN/Inf) iterations in a row before a run stops as diverged
 
@@ -529,13 +551,11 @@ def step(self:Distiller) -> dict:
     self.iteration += 1
     seconds = time.perf_counter() - t0
     self.elapsed += seconds
-    return {'iteration': self.iteration, 'expert': expert, 'start_epoch': start, **cap_log,
-            'loss': float(loss) if math.isfinite(float(loss)) else None, 'probe_epoch': probe_epoch, 'probe_expert': probe_expert,
-            'probe_loss': probe,
-            'lr_img': self.lr_img, 'syn_lr': self.syn_lr, 'event': ';'.join(f'{k}={v}' for k, v in events.items()
-                                                                              if k not in ('trend_r', 'trend_s')),
-            'trend_r': events.get('trend_r'), 'nan_skip': int(skipped), 'seconds': seconds, 'elapsed': self.elapsed,
-            'train_acc': None}
+    return dataclasses.asdict(MetricsRow(
+        self.iteration, expert, start, **cap_log, loss=float(loss) if math.isfinite(float(loss)) else None,
+        probe_epoch=probe_epoch, probe_expert=probe_expert, probe_loss=probe, lr_img=self.lr_img, syn_lr=self.syn_lr,
+        event=';'.join(f'{k}={v}' for k, v in events.items() if k not in ('trend_r', 'trend_s')), trend_r=events.get('trend_r'),
+        nan_skip=int(skipped), seconds=seconds, elapsed=self.elapsed))
 
 # %% ../nbs/08_distill.ipynb #149fb5bb
 CHECKPOINT = 'checkpoint.safetensors'
@@ -604,8 +624,8 @@ def run(self:Distiller) -> dict:
     if rd is not None: rd.trim_log('metrics', 'iteration', self.iteration if resumed else -1)
     if not resumed and c.eval_every and self.iteration == 0:
         acc = self.evaluate_now()
-        if rd is not None: rd.log_row('metrics', {**_EMPTY_ROW, 'iteration': 0, 'lr_img': self.lr_img, 'syn_lr': self.syn_lr,
-                                                  'train_acc': acc, 'event': self.eval_event})
+        if rd is not None: rd.log_row('metrics', dataclasses.asdict(MetricsRow(0, lr_img=self.lr_img, syn_lr=self.syn_lr,
+                                                                                train_acc=acc, event=self.eval_event)))
     for _ in progress(range(self.iteration, c.iterations), comment=c.method, show=self.show):
         if self.policy.finished: break
         row = self.step()
@@ -621,9 +641,6 @@ def run(self:Distiller) -> dict:
         self.save_checkpoint(ckpt)
     return self.summary()
 
-_EMPTY_ROW = dict.fromkeys(['iteration', 'expert', 'start_epoch', 'start_epoch_cap', 'history_len', 'phase', 'loss',
-                            'probe_epoch', 'probe_expert', 'probe_loss', 'lr_img', 'syn_lr', 'event', 'trend_r', 'nan_skip', 'seconds',
-                            'elapsed', 'train_acc'])
 
 @patch
 def summary(self:Distiller) -> dict:
