@@ -249,7 +249,7 @@ class CurateConfig:
     workers: int = 2               # Parallel image readers (1: read in this process)
     pool: str = 'thread'           # 'thread' or 'process' readers
 
-    def check(self):
+    def __post_init__(self):
         "Raise `ConfigError` naming the first impossible option."
         require(self.scheme in SCHEMES, "Unknown scheme", ConfigError, scheme=self.scheme, expected=SCHEMES)
         require(self.catalog_format in CATALOG_FORMATS, "Unknown catalogue format", ConfigError, catalog_format=self.catalog_format, expected=CATALOG_FORMATS)
@@ -263,7 +263,6 @@ class CurateConfig:
         require(self.pool in ('thread', 'process'), "pool must be 'thread' or 'process'", ConfigError, pool=self.pool)
         require(self.channels in (None, 1, 3), "channels must be 1, 3 or None", ConfigError, channels=self.channels)
         require(self.scheme != 'labels' or self.label_col, "Scheme 'labels' needs label_col", ConfigError)
-        return self
 
     @property
     def angles(self) -> list[float]:
@@ -295,7 +294,7 @@ def select_candidates(catalog:str|Path,                # Catalogue CSV
                       mapping:str|Path|None=None       # Join table (objid → asset_id) naming the image files
                      ) -> Selection:
     "Read `catalog`, apply the quality filters and the `config.scheme` rule, and rank candidates per class."
-    cfg = (config or CurateConfig()).check()
+    cfg = config or CurateConfig()
     catalog = Path(catalog)
     columns = catalog_columns(catalog)
     fmt = detect_format(columns) if cfg.catalog_format == 'auto' else cfg.catalog_format

@@ -275,7 +275,7 @@ def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle 
            figure:bool=True,                 # Draw the confidence histograms of the card
            **options) -> dict:
     "Curate `catalog` + `images` into the dataset folder `out` (with a card); returns the summary."
-    cfg = dataclasses.replace(config or CurateConfig(), **options).check()
+    cfg = dataclasses.replace(config or CurateConfig(), **options)   # validated on construction
     start = time.perf_counter()
     out = Path(out)
     source = {'catalog': str(catalog), 'images': str(images), 'mapping': str(mapping) if mapping else None}

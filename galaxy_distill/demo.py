@@ -45,8 +45,8 @@ class DemoConfig:
     full_num_eval: int = 2       # Networks of the full-data baseline (two thirds of the demo's time at 5; its spread is ~1 point)
     seed: int = 0                # Seed of everything
 
-    def validate(self) -> DemoConfig:
-        "Refuse sizes that cannot work, naming the option."
+    def __post_init__(self):
+        "Refuse sizes that cannot work, naming the option, before anything runs."
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
             require(v > 0 or f.name == 'seed', f"{f.name} must be positive", ConfigError, option=f.name, value=v)
@@ -55,14 +55,12 @@ class DemoConfig:
         require(self.ipc <= self.n_per_class, "ipc exceeds the simulated train galaxies per class", ConfigError,
                 ipc=self.ipc, n_per_class=self.n_per_class)
         # every stage's own checks, now, rather than after simulation and experts ran
-        require_galsim()
         SimulationConfig(self.n_per_class, self.test_per_class, self.size, self.seed)
         ExpertConfig(num_experts=self.experts, expert_epochs=self.expert_epochs_recorded, lr_teacher=self.lr_teacher,
                      batch_size=self.expert_batch_size)
         make_config(method='stm', ipc=self.ipc, syn_steps=self.syn_steps, max_start_epoch=self.max_start_epoch, lr_img=self.lr_img,
                     lr_teacher=self.lr_teacher, iterations=self.iterations, eval_every=self.eval_every, num_eval=self.select_eval,
                     eval_epochs=self.eval_epochs)
-        return self
 
 SCALES = {
     'cpu': {},
@@ -85,7 +83,8 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
              device:str|None=None,          # 'cpu', 'cuda', ... (default: CUDA when available)
             ) -> pd.DataFrame:
     "Simulate → experts → STM distillation → evaluation with baselines → figures; returns the results table."
-    c = config.validate()
+    require_galsim()   # before the run folder: the demo simulates
+    c = config
     out = Path(out)
     dev = str(default_device(device))
     run = RunDir(out, {**dataclasses.asdict(c), 'device': dev}, 'gd_demo')

@@ -74,7 +74,7 @@ class DistillConfig:
     eval_epochs: int = 300         # Epochs of each evaluation network
     seed: int = 0                  # Seed of every random draw
 
-    def validate(self) -> DistillConfig:
+    def __post_init__(self):
         "Refuse settings that cannot work, naming the option."
         require(self.method in METHODS, "Unknown method", ConfigError, option='method', value=self.method, expected=list(METHODS))
         for name in ('ipc', 'syn_steps', 'expert_epochs', 'max_start_epoch', 'initial_cap', 'trend_every', 'probe_every',
@@ -97,7 +97,6 @@ class DistillConfig:
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
         Augment.from_name(self.augment)    # 'galaxy', 'dsa', 'none' or a strategy such as 'rotate'; refuses others, naming them
         require(0 < self.finetune_decay < 1, "finetune_decay must lie in (0, 1)", ConfigError, value=self.finetune_decay)
-        return self
 
     @property
     def soft_labels(self) -> bool:
@@ -142,7 +141,7 @@ def make_config(preset:str|None=None, # A name in `PRESETS`, or None for the def
     names = {f.name for f in dataclasses.fields(DistillConfig)}
     unknown = sorted(set(values) - names)
     require(not unknown, "Unknown distillation options", ConfigError, options=unknown)
-    return DistillConfig(**values).validate(), zca
+    return DistillConfig(**values), zca
 
 # %% ../nbs/08_distill.ipynb #628d8082
 class MemoryBuffer:
@@ -443,7 +442,7 @@ class Distiller:
                  device:str|torch.device='cpu', # Where to compute
                  meta:dict|None=None,           # Extra header metadata of saved sets
                  show:bool|None=None):          # Progress bar
-        self.config, self.buffer, self.net_fn, self.augment, self.evaluator = config.validate(), buffer, net_fn, augment, evaluator
+        self.config, self.buffer, self.net_fn, self.augment, self.evaluator = config, buffer, net_fn, augment, evaluator
         config.check_buffer(buffer.epochs)
         self.run_dir, self.device, self.show, self.init = run, torch.device(device), show, init
         self.meta = {**init.meta, **(meta or {}), 'method': config.method}
