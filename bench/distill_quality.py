@@ -26,7 +26,8 @@ from torch.nn.utils import parameters_to_vector
 
 from galaxy_distill.core import derive_seed, make_generator
 from galaxy_distill.data import SynSet, class_mean_init, load_dataset, real_init
-from galaxy_distill.distill import Distiller, MemoryBuffer, flat_model, initial_synset, make_augment, make_config
+from galaxy_distill.augment import Augment
+from galaxy_distill.distill import Distiller, MemoryBuffer, flat_model, initial_synset, make_config
 from galaxy_distill.core import RunDir
 
 
@@ -89,7 +90,7 @@ def distill(ds, buffer, a, method, ipc, folder):
     init = initial_synset(ds, cfg, net_fn, buffer)
     evaluator = lambda syn: evaluate(syn, ds, a, 'train', 1, derive_seed(a.seed, 'select'), lr=syn.syn_lr)[0]
     rd = RunDir(folder, dataclasses.asdict(cfg), overwrite=True)
-    dist = Distiller(cfg, buffer, net_fn, init, augment=make_augment(a.distill_augment), evaluator=evaluator, run=rd, show=False,
+    dist = Distiller(cfg, buffer, net_fn, init, augment=Augment.from_name(a.distill_augment), evaluator=evaluator, run=rd, show=False,
                      meta={'dataset_fingerprint': ds.fingerprint()})
     with Timer() as t: summary = dist.run()
     summary['wall_seconds'] = t.seconds

@@ -19,7 +19,8 @@ import torch
 from galaxy_distill.buffers import TrajectoryBuffer
 from galaxy_distill.core import make_generator
 from galaxy_distill.data import load_dataset
-from galaxy_distill.distill import _student, make_augment, matching_loss, plan_unroll, unroll_first_order
+from galaxy_distill.augment import Augment
+from galaxy_distill.distill import _student, matching_loss, plan_unroll, unroll_first_order
 
 
 def main():
@@ -33,7 +34,7 @@ def main():
     ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
     net_fn, _ = _student(buf, 'cpu')
     x, y = ds.tensors('train')
-    aug = make_augment(a.augment)
+    aug = Augment.from_name(a.augment)
     steps = -(-len(x) // a.batch)
     spans = [int(m) for m in a.spans.split(',')]
     lines = ['| start epoch t | ' + ' | '.join(f'M = {m}' for m in spans) + ' |', '|---|' + '---|' * len(spans)]

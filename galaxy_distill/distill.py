@@ -30,8 +30,8 @@ __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'MAX_LOG_LR_STEP', 'MAX_NAN_
            'DistillConfig', 'make_config', 'MemoryBuffer', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss',
            'unroll_first_order', 'match_gradients', 'FixedStart', 'LinearStart', 'pearson_trend', 'AdaptiveStart',
            'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor', 'image_optimizer', 'Distiller',
-           'zca_whitening', 'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator', 'make_augment',
-           'distill_folder', 'gd_distill']
+           'zca_whitening', 'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator', 'distill_folder',
+           'gd_distill']
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
@@ -715,10 +715,6 @@ def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, devic
         return res.acc_mean
     return evaluate
 
-def make_augment(name:str='galaxy'):
-    "The differentiable augmentation preset `name` ('galaxy', 'dsa'; 'none' gives None) used inside the unroll."
-    return Augment.from_name(name)
-
 def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict:
     "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary."
     device = default_device(device)
@@ -727,7 +723,7 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
     config.check_buffer(buffer.epochs)
     net_fn, spec = _student(buffer, device)
     init = initial_synset(ds, config, net_fn, buffer, device)
-    augment = make_augment(config.augment)
+    augment = Augment.from_name(config.augment)   # the package's one augmentation lookup
     rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
                 'gd_distill', may_change=['iterations', 'eval_every', 'experts'])
     if evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)

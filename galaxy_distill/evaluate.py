@@ -20,8 +20,8 @@ from .augment import Augment
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier
 
 # %% auto #0
-__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'resolve_augment', 'model_spec_for', 'EvalResult', 'pick_lr',
-           'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'find_synset', 'gd_eval']
+__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'EvalResult', 'pick_lr', 'check_compatible',
+           'evaluate_synset', 'evaluate_baselines', 'results_table', 'find_synset', 'gd_eval']
 
 # %% ../nbs/09_evaluate.ipynb #5d9fb2ef
 AUGMENT_PRESETS = ('dsa', 'galaxy', 'none')
@@ -66,13 +66,7 @@ class EvalConfig:
         require(math.isfinite(lr) and lr > 0, "The learning rate must be a positive number", ConfigError, lr=lr)
         return TrainConfig(epochs=epochs or self.epochs, lr=float(lr), momentum=self.momentum,
                            weight_decay=self.weight_decay, batch_size=self.batch_size,
-                           lr_decay_at=self.lr_decay_at, augment=resolve_augment(self.augment))
-
-# %% ../nbs/09_evaluate.ipynb #823e4446
-def resolve_augment(augment:str|bool|Augment|None # 'galaxy', 'dsa', 'none'/None, True ('galaxy'), False ('none'), a strategy, or an `Augment`
-                   ) -> Augment|None:
-    "The `Augment` named by `augment` (None for 'none'): `Augment.from_name`, the package's one lookup."
-    return Augment.from_name(augment)
+                           lr_decay_at=self.lr_decay_at, augment=Augment.from_name(self.augment))
 
 # %% ../nbs/09_evaluate.ipynb #f52b49ea
 def model_spec_for(model:ModelSpec|Mapping|str|None, # A spec, its `to_dict()`, an architecture name, or None (ConvNet)
