@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from fastcore.basics import patch
+from fastcore.basics import patch, store_attr
 from fastcore.script import store_true
 
 from .core import (check_sgd, command, load_json, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device,
@@ -26,12 +26,12 @@ from .buffers import TrajectoryBuffer
 from .evaluate import evaluate_synset
 
 # %% auto #0
-__all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT', 'CONFIDENT_TOP',
-           'DistillConfig', 'make_config', 'MemoryBuffer', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss',
-           'unroll_first_order', 'match_gradients', 'FixedStart', 'LinearStart', 'pearson_trend', 'AdaptiveStart',
-           'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor', 'image_optimizer', 'Distiller',
-           'zca_whitening', 'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator', 'distill_folder',
-           'gd_distill']
+__all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'POLICIES', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT',
+           'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer', 'flat_model', 'UnrollPlan', 'plan_unroll',
+           'matching_loss', 'unroll_first_order', 'match_gradients', 'StartPolicy', 'FixedStart', 'LinearStart',
+           'pearson_trend', 'AdaptiveStart', 'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor',
+           'image_optimizer', 'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
+           'train_accuracy_evaluator', 'distill_folder', 'gd_distill']
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
@@ -267,17 +267,39 @@ def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
     return loss, grads
 
 # %% ../nbs/08_distill.ipynb #11c34f76
-class FixedStart:
+class StartPolicy:
+    "Where each iteration's match starts; every start policy implements this interface."
+    phase = 'fixed'    # Shown in `metrics.csv`
+    _state = ('cap', 'finished', 'lr_scale', 'level_ups')   # What a checkpoint keeps
+    def __init__(self, cap:int):
+        self.cap, self.finished, self.lr_scale, self.level_ups = cap, False, 1., []   # level_ups: iterations the cap grew at
+
+    @classmethod
+    def from_config(cls, config:DistillConfig) -> StartPolicy:
+        "The policy that `config` describes."
+        raise NotImplementedError
+    def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
+        "The start epoch t of this iteration's match (target: t + M)."
+        raise NotImplementedError
+    def probe_epoch(self, iteration:int) -> int | None:
+        "An epoch to probe at `iteration` (a forward-only match whose loss goes to `observe`), or None."
+        return None
+    def observe(self, iteration:int, probe:float|None) -> dict:
+        "Take this iteration's probe loss; returns its events (`level_up`, `finetune`, `lr_decay`, `stop`, ...)."
+        return {}
+    def log(self) -> dict:
+        "This iteration's policy columns of `metrics.csv`."
+        return {'start_epoch_cap': self.cap, 'history_len': 0, 'phase': self.phase}
+    def state_dict(self) -> dict: return {k: copy.deepcopy(getattr(self, k)) for k in self._state}
+    def load_state_dict(self, state:dict): self.__dict__.update(copy.deepcopy(state))
+
+class FixedStart(StartPolicy):
     "MTT: start epochs uniform in [0, `max_start_epoch`)."
-    phase = 'fixed'
-    def __init__(self, max_start_epoch:int): self.cap, self.finished, self.lr_scale = max_start_epoch, False, 1.
+    def __init__(self, max_start_epoch:int): super().__init__(max_start_epoch)
+    @classmethod
+    def from_config(cls, config:DistillConfig) -> FixedStart: return cls(config.max_start_epoch)
     def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
         return int(torch.randint(self.cap, (1,), generator=generator))
-    def probe_epoch(self, iteration:int) -> int | None: return None
-    def observe(self, iteration:int, probe:float|None) -> dict: return {}
-    def log(self) -> dict: return {'start_epoch_cap': self.cap, 'history_len': 0, 'phase': self.phase}
-    def state_dict(self) -> dict: return {'cap': self.cap, 'finished': self.finished, 'lr_scale': self.lr_scale}
-    def load_state_dict(self, state:dict): self.__dict__.update(state)
 
 class LinearStart(FixedStart):
     "Start epochs uniform below a cap that grows linearly from `initial_cap` to `max_start_epoch` over `iterations`."
@@ -285,6 +307,8 @@ class LinearStart(FixedStart):
     def __init__(self, max_start_epoch:int, initial_cap:int, iterations:int):
         super().__init__(initial_cap)
         self.initial_cap, self.max_cap, self.iterations = initial_cap, max_start_epoch, iterations
+    @classmethod
+    def from_config(cls, config:DistillConfig) -> LinearStart: return cls(config.max_start_epoch, config.initial_cap, config.iterations)
     def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
         frac = iteration / max(self.iterations - 1, 1)
         self.cap = min(self.max_cap, self.initial_cap + int(frac * (self.max_cap - self.initial_cap + 1)))
@@ -301,16 +325,23 @@ def pearson_trend(values) -> tuple[float, float]:
     r = 0. if sv == 0 else float(((t - t.mean()) * (v - v.mean())).mean() / (t.std() * sv))
     return r, 1 / math.sqrt(n - 2)
 
-class AdaptiveStart:
+_D = DistillConfig   # STM's settings and their defaults live in the config, once
+
+class AdaptiveStart(StartPolicy):
     "STM: a start-epoch cap that levels up when the probe loss on the next epoch trends (DESIGN § STM)."
-    def __init__(self, max_start_epoch:int, initial_cap:int=1, order:str='cyclic', trend_every:int=10,
-                 trend_lambda:float=5., overfit_sigma:float=3., stage_max:int=1000, finetune_every:int=50,
-                 finetune_decay:float=0.8, lr_floor_ratio:float=0.005, probe_every:int=1):
-        self.max_cap, self.order, self.trend_every, self.trend_lambda = max_start_epoch, order, trend_every, trend_lambda
-        self.overfit_sigma, self.stage_max, self.finetune_every, self.finetune_decay = overfit_sigma, stage_max, finetune_every, finetune_decay
-        self.lr_floor_ratio, self.probe_every = lr_floor_ratio, probe_every
-        self.cap, self.history, self.stage_start, self.phase = initial_cap, [], 0, 'grow'
-        self.finetune_start, self.lr_scale, self.finished, self.level_ups = None, 1., False, []
+    _state = ('cap', 'history', 'stage_start', 'phase', 'finetune_start', 'lr_scale', 'finished', 'level_ups')
+    def __init__(self, max_start_epoch:int, initial_cap:int=_D.initial_cap, order:str=_D.start_order,
+                 trend_every:int=_D.trend_every, trend_lambda:float=_D.trend_lambda, overfit_sigma:float=_D.overfit_sigma,
+                 stage_max:int=_D.stage_max, finetune_every:int=_D.finetune_every, finetune_decay:float=_D.finetune_decay,
+                 lr_floor_ratio:float=_D.lr_floor_ratio, probe_every:int=_D.probe_every):
+        super().__init__(initial_cap)
+        store_attr('order,trend_every,trend_lambda,overfit_sigma,stage_max,finetune_every,finetune_decay,lr_floor_ratio,probe_every')
+        self.max_cap, self.history, self.stage_start, self.phase, self.finetune_start = max_start_epoch, [], 0, 'grow', None
+
+    @classmethod
+    def from_config(cls, c:DistillConfig) -> AdaptiveStart:
+        return cls(c.max_start_epoch, c.initial_cap, c.start_order, c.trend_every, c.trend_lambda, c.overfit_sigma,
+                   c.stage_max, c.finetune_every, c.finetune_decay, c.lr_floor_ratio, c.probe_every)
 
     def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
         if self.order == 'cyclic': return iteration % self.cap
@@ -341,17 +372,12 @@ class AdaptiveStart:
         return events
 
     def log(self) -> dict: return {'start_epoch_cap': self.cap, 'history_len': len(self.history), 'phase': self.phase}
-    _state = ('cap', 'history', 'stage_start', 'phase', 'finetune_start', 'lr_scale', 'finished', 'level_ups')
-    def state_dict(self) -> dict: return {k: copy.deepcopy(getattr(self, k)) for k in self._state}
-    def load_state_dict(self, state:dict): self.__dict__.update(copy.deepcopy(state))
 
-def make_policy(config:DistillConfig):
-    "The start-epoch policy of `config.method`."
-    c = config
-    if c.method == 'mtt': return FixedStart(c.max_start_epoch)
-    if c.method == 'linear': return LinearStart(c.max_start_epoch, c.initial_cap, c.iterations)
-    return AdaptiveStart(c.max_start_epoch, c.initial_cap, c.start_order, c.trend_every, c.trend_lambda, c.overfit_sigma,
-                         c.stage_max, c.finetune_every, c.finetune_decay, c.lr_floor_ratio, c.probe_every)
+POLICIES = {'stm': AdaptiveStart, 'mtt': FixedStart, 'linear': LinearStart}   # method name → StartPolicy (`METHODS`)
+
+def make_policy(config:DistillConfig) -> StartPolicy:
+    "The start-epoch policy of `config.method`, from `POLICIES`."
+    return POLICIES[config.method].from_config(config)
 
 # %% ../nbs/08_distill.ipynb #4abeb7b6
 @torch.no_grad()
@@ -645,7 +671,7 @@ def run(self:Distiller) -> dict:
 def summary(self:Distiller) -> dict:
     "The run's `summary.json` values."
     return {'method': self.config.method, 'ipc': self.config.ipc, 'iterations': self.iteration,
-            'start_epoch_cap': self.policy.cap, 'level_ups': getattr(self.policy, 'level_ups', []),
+            'start_epoch_cap': self.policy.cap, 'level_ups': self.policy.level_ups,
             'phase': self.policy.log()['phase'], 'best_iteration': self.best_iteration, 'best_train_acc': self.best_acc,
             'syn_lr': self.syn_lr, 'lr_img': self.lr_img, 'nan_skips': self.nan_skips, 'eval_failures': self.eval_failures,
             'stop_reason': self.stop_reason, 'learned': sorted(self.learned),
