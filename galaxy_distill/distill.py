@@ -284,6 +284,12 @@ class StartPolicy:
     def probe_epoch(self, iteration:int) -> int | None:
         "An epoch to probe at `iteration` (a forward-only match whose loss goes to `observe`), or None."
         return None
+    def probe(self, iteration:int, seed:int, n_experts:int) -> tuple[int, int, torch.Generator] | None:
+        "The probe of `iteration`: (epoch, expert, generator of its draws) or None; one expert and one draw per cap."
+        # successive probe losses then differ only through the images, which is what the trend test reads
+        epoch = self.probe_epoch(iteration)
+        if epoch is None: return None
+        return epoch, derive_seed(seed, 'probe_expert', self.cap) % n_experts, make_generator(derive_seed(seed, 'probe', self.cap))
     def observe(self, iteration:int, probe:float|None) -> dict:
         "Take this iteration's probe loss; returns its events (`level_up`, `finetune`, `lr_decay`, `stop`, ...)."
         return {}
@@ -555,12 +561,9 @@ def step(self:Distiller) -> dict:
     start = self.policy.start_epoch(it, self.generator)
     cap_log = self.policy.log()
     loss, grads = self.match(expert, start, start + c.expert_epochs, self.images, self.generator)
-    probe_epoch, probe, probe_expert = self.policy.probe_epoch(it), None, None
-    if probe_epoch is not None:   # forward only, no graph into the images; one expert and fixed draws per stage
-        probe_expert = derive_seed(c.seed, 'probe_expert', self.policy.cap) % self.buffer.n_experts
-        probe_gen = make_generator(derive_seed(c.seed, 'probe', self.policy.cap))
-        probe = float(self.match(probe_expert, probe_epoch, probe_epoch + c.expert_epochs, self.images.detach(), probe_gen,
-                                 gradients=False))
+    probe_epoch, probe_expert, probe_gen = self.policy.probe(it, c.seed, self.buffer.n_experts) or (None, None, None)
+    probe = None if probe_epoch is None else float(self.match(   # forward only, no graph into the images
+        probe_expert, probe_epoch, probe_epoch + c.expert_epochs, self.images.detach(), probe_gen, gradients=False))
     skipped = not _finite(loss, *grads.values())
     if not skipped:
         for name, rate in self.learning_rates().items(): self.learned[name].step(grads[name], rate)
