@@ -27,7 +27,8 @@ from torch.nn.utils import parameters_to_vector
 from galaxy_distill.core import derive_seed, make_generator
 from galaxy_distill.data import SynSet, class_mean_init, load_dataset, real_init
 from galaxy_distill.augment import Augment
-from galaxy_distill.distill import Distiller, MemoryBuffer, flat_model, initial_synset, make_config
+from galaxy_distill.buffers import MemoryBuffer
+from galaxy_distill.distill import Distiller, flat_model, initial_synset, make_config
 from galaxy_distill.core import RunDir
 
 

@@ -36,7 +36,8 @@ def setup(variant, steps, iters, probe_k):
     import torch
     from torch.nn.utils import parameters_to_vector
     from galaxy_distill.data import SynSet
-    from galaxy_distill.distill import Distiller, MemoryBuffer, flat_model, make_config
+    from galaxy_distill.buffers import MemoryBuffer
+    from galaxy_distill.distill import Distiller, flat_model, make_config
     torch.manual_seed(0)
     net = convnet3()
     theta = parameters_to_vector(net.parameters()).detach()

@@ -28,7 +28,7 @@ from .train import TrainConfig, evaluate_classifier, train_classifier
 # %% auto #0
 __all__ = ['BUFFER_SCHEMA', 'ExpertConfig', 'spec_dict', 'ExpertFiles', 'teacher_config', 'train_expert', 'Interrupt',
            'prepare_buffer', 'distributed_share', 'build_buffer', 'ExpertTrajectory', 'TrajectoryBuffer',
-           'buffer_summary', 'plot_buffer', 'distributed', 'gd_buffers']
+           'MemoryBuffer', 'buffer_summary', 'plot_buffer', 'distributed', 'gd_buffers']
 
 # %% ../nbs/07_buffers.ipynb #9a3005c3
 BUFFER_SCHEMA = 1
@@ -418,6 +418,25 @@ def verify_expert(self:TrajectoryBuffer, e:int, chunk:int=1 << 23) -> Trajectory
 def close(self:TrajectoryBuffer):
     "Drop the open file handles (they reopen on demand)."
     self._handles.clear()
+
+# %% ../nbs/07_buffers.ipynb #f7e7a3b7
+class MemoryBuffer:
+    "The reader interface of `TrajectoryBuffer` over in-memory `(E+1)×P` `trajectories`."
+    def __init__(self, trajectories, model_spec:dict|None=None, dataset_fingerprint:str|None=None):
+        self.trajectories = [torch.as_tensor(t) for t in trajectories]
+        require(len(self.trajectories) > 0, "A buffer needs at least one expert")
+        shapes = {tuple(t.shape) for t in self.trajectories}
+        require(len(shapes) == 1 and len(next(iter(shapes))) == 2, "Expert trajectories must share one (E+1)×P shape", shapes=sorted(shapes))
+        self.model_spec, self.dataset_fingerprint = model_spec, dataset_fingerprint
+
+    @property
+    def n_experts(self) -> int: return len(self.trajectories)
+    @property
+    def epochs(self) -> int: return self.trajectories[0].shape[0] - 1
+    @property
+    def n_params(self) -> int: return self.trajectories[0].shape[1]
+    def params(self, e:int, t:int) -> torch.Tensor: return self.trajectories[e][t]
+    def __repr__(self): return f"MemoryBuffer({self.n_experts} experts × {self.epochs} epochs × {self.n_params} params)"
 
 # %% ../nbs/07_buffers.ipynb #a8137f37
 @patch

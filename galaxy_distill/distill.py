@@ -22,16 +22,16 @@ from .core import (check_sgd, command, load_json, ConfigError, DataError, Galaxy
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .augment import Augment
 from .models import FlatModel, ModelSpec
-from .buffers import TrajectoryBuffer
+from .buffers import MemoryBuffer, TrajectoryBuffer
 from .evaluate import evaluate_synset
 
 # %% auto #0
 __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'POLICIES', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT',
-           'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'MemoryBuffer', 'flat_model', 'UnrollPlan', 'plan_unroll',
-           'matching_loss', 'unroll_first_order', 'match_gradients', 'StartPolicy', 'FixedStart', 'LinearStart',
-           'pearson_trend', 'AdaptiveStart', 'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor',
-           'image_optimizer', 'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
-           'train_accuracy_evaluator', 'distill_folder', 'gd_distill']
+           'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss',
+           'unroll_first_order', 'match_gradients', 'StartPolicy', 'FixedStart', 'LinearStart', 'pearson_trend',
+           'AdaptiveStart', 'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor', 'image_optimizer',
+           'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator',
+           'distill_folder', 'gd_distill']
 
 # %% ../nbs/08_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear')
@@ -144,24 +144,6 @@ def make_config(preset:str|None=None, # A name in `PRESETS`, or None for the def
     return DistillConfig(**values), zca
 
 # %% ../nbs/08_distill.ipynb #628d8082
-class MemoryBuffer:
-    "The reader interface of `TrajectoryBuffer` over in-memory `(E+1)×P` `trajectories`."
-    def __init__(self, trajectories, model_spec:dict|None=None, dataset_fingerprint:str|None=None):
-        self.trajectories = [torch.as_tensor(t) for t in trajectories]
-        require(len(self.trajectories) > 0, "A buffer needs at least one expert")
-        shapes = {tuple(t.shape) for t in self.trajectories}
-        require(len(shapes) == 1 and len(next(iter(shapes))) == 2, "Expert trajectories must share one (E+1)×P shape", shapes=sorted(shapes))
-        self.model_spec, self.dataset_fingerprint = model_spec, dataset_fingerprint
-
-    @property
-    def n_experts(self) -> int: return len(self.trajectories)
-    @property
-    def epochs(self) -> int: return self.trajectories[0].shape[0] - 1
-    @property
-    def n_params(self) -> int: return self.trajectories[0].shape[1]
-    def params(self, e:int, t:int) -> torch.Tensor: return self.trajectories[e][t]
-    def __repr__(self): return f"MemoryBuffer({self.n_experts} experts × {self.epochs} epochs × {self.n_params} params)"
-
 def flat_model(net:torch.nn.Module) -> Callable:
     "`net` as a function `(flat, x) -> logits` of its flat parameter vector (`models.FlatModel`)."
     return FlatModel(net)
