@@ -36,8 +36,8 @@ BUFFER_SCHEMA = 1
 @dataclasses.dataclass
 class ExpertConfig:
     "How the experts of a buffer are trained: `num_experts` × `expert_epochs` of SGD at `lr_teacher` from derived seeds."
-    num_experts: int = 100      # K experts
-    expert_epochs: int = 50     # E recorded epochs (τ[0] is the initialisation)
+    num_experts: int = 10       # K experts (MTT: 100)
+    expert_epochs: int = 20     # E recorded epochs (τ[0] is the initialisation; MTT: 50)
     lr_teacher: float = 0.01    # SGD step size of the experts
     momentum: float = 0.0       # SGD momentum (MTT: 0)
     weight_decay: float = 0.0   # L2 weight decay (MTT: 0)
@@ -527,19 +527,19 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
 @command
 def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate)
                out:str=None,           # Buffer folder (created; rerun the same command to resume)
-               experts:int=10,         # Number of experts K
-               epochs:int=20,          # Recorded epochs E per expert
+               experts:int=ExpertConfig.num_experts,   # Number of experts K
+               epochs:int=ExpertConfig.expert_epochs,  # Recorded epochs E per expert
                model:str='convnet',    # Architecture name for models.create_model
                depth:int=None,         # ConvNet depth (default: the model's)
                width:int=None,         # ConvNet width (default: the model's)
                norm:str=None,          # 'instance', 'batch' or 'none' (default: the model's)
-               lr_teacher:float=0.01,  # SGD step size of the experts
-               momentum:float=0.0,     # SGD momentum
-               weight_decay:float=0.0, # L2 weight decay
-               batch_size:int=256,     # Real images per step
-               augment:str='galaxy',   # 'galaxy' (any rotation, no flips), 'dsa' (MTT, vision benchmarks), 'none' or a strategy
-               eval_every:int=1,       # Measure train/test accuracy every n epochs (0: first and last only)
-               seed:int=0,             # Root seed (expert k: derive_seed(seed, 'expert', k))
+               lr_teacher:float=ExpertConfig.lr_teacher,     # SGD step size of the experts
+               momentum:float=ExpertConfig.momentum,         # SGD momentum
+               weight_decay:float=ExpertConfig.weight_decay, # L2 weight decay
+               batch_size:int=ExpertConfig.batch_size,       # Real images per step
+               augment:str=ExpertConfig.augment,   # 'galaxy' (any rotation, no flips), 'dsa' (MTT, vision benchmarks), 'none' or a strategy
+               eval_every:int=ExpertConfig.eval_every,       # Measure train/test accuracy every n epochs (0: first and last only)
+               seed:int=ExpertConfig.seed,                   # Root seed (expert k: derive_seed(seed, 'expert', k))
                device:str='auto'):     # 'auto', 'cpu', 'cuda', ...
     "Train `experts` experts on `data` and record their trajectories into `out`; works under torchrun."
     require(data and out, "Both --data and --out are needed", ConfigError, data=data, out=out)
