@@ -683,4 +683,6 @@ d = { 'settings': { 'branch': 'main',
                                                                                       'galaxy_distill/visualize.py'),
                                           'galaxy_distill.visualize.show_run': ('visualize.html#show_run', 'galaxy_distill/visualize.py'),
                                           'galaxy_distill.visualize.start_set': ('visualize.html#start_set', 'galaxy_distill/visualize.py'),
-                                          'galaxy_distill.visualize.stretch': ('visualize.html#stretch', 'galaxy_distill/visualize.py')}}}
+                                          'galaxy_distill.visualize.stretch': ('visualize.html#stretch', 'galaxy_distill/visualize.py'),
+                                          'galaxy_distill.visualize.synset_to_fits': ( 'visualize.html#synset_to_fits',
+                                                                                       'galaxy_distill/visualize.py')}}}

@@ -20,8 +20,8 @@ from .train import plot_confusion
 
 # %% auto #0
 __all__ = ['STRETCHES', 'stretch', 'default_bands', 'composite', 'Run', 'load_run', 'fake_run', 'real_examples', 'prototype_grid',
-           'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer', 'start_set', 'show_run',
-           'gd_show']
+           'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer', 'synset_to_fits',
+           'start_set', 'show_run', 'gd_show']
 
 # %% ../nbs/10_visualize.ipynb #07354a6f
 STRETCHES = ('linear', 'minmax', 'clip', 'asinh')
@@ -369,6 +369,37 @@ class Explorer:
         from IPython.display import display
         display(self.widget)
 
+# %% ../nbs/10_visualize.ipynb #4889c76c
+def synset_to_fits(syn:SynSet,                # The prototypes
+                   folder:str|Path,           # Where to write `<index>_<class>.fits`
+                   ds:Dataset|None=None,      # The dataset distilled from (units and bands); None: the [0, 1] display scale
+                   method:str|None=None       # Distillation method, for the header
+                  ) -> list[Path]:
+    "Write each prototype as a `bands × H × W` float32 FITS file in the source data's units, with its provenance in the header."
+    from astropy.io import fits
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    images = syn.display_images().numpy().astype(np.float32)
+    eight_bit = ds is not None and ds.train.images.dtype == torch.uint8
+    if eight_bit: images = images * 255
+    bands = (ds.info.get('channel_bands') or ds.info.get('bands')) if ds is not None else None
+    paths = []
+    for i, (img, label) in enumerate(zip(images, syn.labels.tolist())):
+        h = fits.Header()
+        h['ORIGIN'] = ('galaxy_distill', 'dataset distillation prototype')
+        h['CLASS'], h['CLASSID'], h['PROTO'], h['IPC'] = (syn.classes[label], 'class of the prototype'), label, (i, 'index in the set'), syn.ipc
+        h['BUNIT'] = ('8-bit counts (0-255)' if eight_bit else ('data units' if ds is not None else 'display scale [0, 1]'),
+                      'inverse of the normalisation')
+        if bands: h['BANDS'] = (str(bands), 'band of each plane, in order')
+        for key, value in (('DATASET', syn.meta.get('dataset_fingerprint')), ('METHOD', method), ('ITER', syn.meta.get('iteration')),
+                           ('SYNLR', syn.syn_lr)):
+            if value is not None: h[key] = value
+        if syn.soft_labels is not None:
+            for k, prob in enumerate(syn.soft_labels[i].tolist()): h[f'PROB{k}'] = (round(prob, 6), f'learned label: {syn.classes[k]}'[:47])
+        path = folder/f'{i:03d}_{re.sub(r"[^A-Za-z0-9_-]", "_", syn.classes[label])}.fits'
+        with atomic_path(path) as tmp: fits.PrimaryHDU(img, header=h).writeto(tmp, overwrite=True)
+        paths.append(path)
+    return paths
+
 # %% ../nbs/10_visualize.ipynb #52b95a0a
 def start_set(r:Run,       # A loaded run
               ds:Dataset   # Its dataset
@@ -387,7 +418,8 @@ def show_run(run:str|Path,                   # Run folder
              n_real:int=3,                    # Real galaxies beside the prototypes
              max_real:int|None=500,           # Real images per class measured for morphology
              show:bool|None=None,             # Progress bar
-             overwrite:bool=False) -> dict:   # Replace figures made with other settings in `out`
+             overwrite:bool=False,            # Replace figures made with other settings in `out`
+             fits:bool=False) -> dict:        # Also write every prototype as FITS into `out/fits`
     "Write the figures, morphology tables, discovery check and `summary.json` of a run into `out`."
     import matplotlib; import matplotlib.pyplot as plt
     from galaxy_distill import morphology as M
@@ -402,7 +434,7 @@ def show_run(run:str|Path,                   # Run folder
             data=Path(data), run=r.path, run_fingerprint=distilled_from, data_fingerprint=ds.fingerprint())
     out = Path(out) if out is not None else r.path/'figures'
     rd = RunDir(out, {'run': str(r.path), 'data': str(data), 'stretch': kind, 'bands': bands, 'n_real': n_real,
-                      'max_real': max_real}, 'gd_show', overwrite=overwrite, resumable=False)
+                      'max_real': max_real, 'fits': fits}, 'gd_show', overwrite=overwrite, resumable=False)
     written = {}
     def save(name, fig):
         with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=100, bbox_inches='tight')
@@ -430,6 +462,9 @@ def show_run(run:str|Path,                   # Run folder
             if list(ds.classes) == list(GZOO2_CLASSES):   # the nine galaxy classes GZ2_CHECKS refers to
                 disc = M.discovery_check(proto, real, ds.classes, start=M.measure_synset(start_set(r, ds)))
                 save_csv('discovery.csv', disc)
+    if fits:
+        method = load_json(r.path/'config.json').get('config', {}).get('method') if (r.path/'config.json').is_file() else None
+        written['fits'] = [str(p.relative_to(out)) for p in synset_to_fits(r.synset, out/'fits', ds, method)]
     summ = {'run': str(r.path), 'data': str(data), 'figures': written, 'n_prototypes': len(r.synset),
             'n_snapshots': len(r.snapshots), 'n_real_measured': len(real),
             'median_percentile': comp.groupby('metric')['percentile'].median().to_dict()}
@@ -449,11 +484,12 @@ def gd_show(run:str=None,          # Distillation run folder (gd_distill --out)
             bands:str=None,        # Composite bands (red,green,blue) for >3-band data, e.g. '3,2,1'
             n_real:int=3,          # Real galaxies shown beside the prototypes
             max_real:int=500,      # Real images per class measured for morphology
-            overwrite:store_true=False): # Replace figures made with other settings in --out
+            overwrite:store_true=False, # Replace figures made with other settings in --out
+            fits:store_true=False):      # Also write each prototype as FITS (data units, provenance in the header) into OUT/fits
     "Write prototype figures, evolution strip/GIF, curves, confusion, morphology tables and summary.json for a run."
     require(run is not None, "Pass --run (a gd_distill output folder)", ConfigError)
     band_list = [int(b) for b in bands.split(',')] if bands else None
-    summ = show_run(run, data, out, stretch, band_list, n_real, max_real, overwrite=bool(overwrite))
+    summ = show_run(run, data, out, stretch, band_list, n_real, max_real, overwrite=bool(overwrite), fits=bool(fits))
     print(f"wrote {len(summ['figures'])} figures to {Path(out) if out else Path(run)/'figures'}"
           + (f"; discovery checks passed {summ['discovery_passed']} (starting set: {summ['discovery_passed_start']})"
              if 'discovery_passed' in summ else ''))
