@@ -73,14 +73,21 @@ def image_suffix(path:str|Path) -> str:
     name = Path(path).name.lower()
     return '.fits.gz' if name.endswith('.fits.gz') else Path(name).suffix
 
-def read_cutout(path:str|Path,          # JPEG/PNG/TIFF, or FITS with a 2-D or bands×H×W primary array
+def read_cutout(path:str|Path,          # JPEG/PNG/TIFF, or FITS: a 2-D image, a bands×H×W cube, or one 2-D image extension per band
                 channels:int|None=None  # JPEG/PNG: 1 or 3 to convert; None keeps the file's own
                ) -> torch.Tensor:
-    "`C×H×W` uint8 (`data.read_image`) or, for multi-band FITS, float32 fluxes (NaN/inf set to 0)."
+    "`C×H×W` uint8 (`data.read_image`) or, for FITS, float32 fluxes (NaN/inf set to 0)."
     if image_suffix(path) not in FITS_EXTENSIONS: return read_image(path, channels)
     from astropy.io import fits
-    try: data = fits.getdata(path)
+    try:
+        with fits.open(path, memmap=False) as hdul:   # surveys ship a cube, or one image extension per band
+            planes = [np.asarray(h.data) for h in hdul if h.is_image and h.data is not None and h.data.size]
     except Exception as e: raise DataError(format_error(f"Cannot read FITS cutout: {e}", file=Path(path))) from e
+    if len(planes) > 1:
+        require(all(p.ndim == 2 and p.shape == planes[0].shape for p in planes), "A multi-extension FITS cutout needs one "
+                "2-D image of one shape per extension", file=Path(path), shapes=[p.shape for p in planes])
+        planes = [np.stack(planes)]
+    data = planes[0] if planes else None
     require(data is not None and data.ndim in (2, 3), "FITS cutout must hold a 2-D image or a bands×H×W cube", file=Path(path),
             shape=None if data is None else data.shape)
     arr = np.nan_to_num(np.asarray(data, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
