@@ -245,6 +245,7 @@ class CurateConfig:
     min_confidence: float = 0.0    # Confidence floor: candidates at or below it are excluded (gzoo2, clean)
     clean_threshold: float = 0.8   # Clean scheme: fraction each decisive answer must exceed
     channels: int|None = None      # 1 or 3 to convert every image; None keeps the files' own (mixed → 3)
+    bands: str|None = None         # FITS bands in order ('g,r,i' or 'gri'): files <id>_<band>.fits or <band>/<id>.fits, or extensions named so; None: every plane
     seed: int = 0                  # Seed of the train/test split (and of the draw in scheme 'labels')
     workers: int = 2               # Parallel image readers (1: read in this process)
     pool: str = 'thread'           # 'thread' or 'process' readers
@@ -262,7 +263,16 @@ class CurateConfig:
         require(self.workers >= 1, "workers must be at least 1", ConfigError, workers=self.workers)
         require(self.pool in ('thread', 'process'), "pool must be 'thread' or 'process'", ConfigError, pool=self.pool)
         require(self.channels in (None, 1, 3), "channels must be 1, 3 or None", ConfigError, channels=self.channels)
+        require(self.bands is None or (len(self.band_list) >= 1 and len(set(self.band_list)) == len(self.band_list)),
+                "bands must name distinct bands, e.g. 'g,r,i' or 'ugriz'", ConfigError, bands=self.bands)
         require(self.scheme != 'labels' or self.label_col, "Scheme 'labels' needs label_col", ConfigError)
+
+    @property
+    def band_list(self) -> tuple[str, ...]:
+        "The bands asked for, in order: 'g,r,i' and 'gri' both give ('g', 'r', 'i'); () when None."
+        if not self.bands: return ()
+        b = self.bands.strip()
+        return tuple(x.strip() for x in b.split(',') if x.strip()) if ',' in b else tuple(b)
 
     @property
     def angles(self) -> list[float]:

@@ -73,15 +73,29 @@ def image_suffix(path:str|Path) -> str:
     name = Path(path).name.lower()
     return '.fits.gz' if name.endswith('.fits.gz') else Path(name).suffix
 
-def read_cutout(path:str|Path,          # JPEG/PNG/TIFF, or FITS: a 2-D image, a bands×H×W cube, or one 2-D image extension per band
-                channels:int|None=None  # JPEG/PNG: 1 or 3 to convert; None keeps the file's own
+def read_cutout(path:str|Path|tuple,    # JPEG/PNG/TIFF; FITS: a 2-D image, a bands×H×W cube, one image extension per band; or one FITS file per band (a tuple)
+                channels:int|None=None, # JPEG/PNG: 1 or 3 to convert; None keeps the file's own
+                bands:tuple=()          # FITS extensions to take, by EXTNAME, in order (() : every image extension)
                ) -> torch.Tensor:
     "`C×H×W` uint8 (`data.read_image`) or, for FITS, float32 fluxes (NaN/inf set to 0)."
+    if isinstance(path, (tuple, list)):   # one file per band: each a 2-D image, stacked in band order
+        planes = [read_cutout(p) for p in path]
+        require(all(p.shape[0] == 1 and p.shape == planes[0].shape for p in planes), "Per-band FITS files need one 2-D image "
+                "of one shape each", file=Path(path[0]), shapes=[tuple(p.shape) for p in planes])
+        return torch.cat(planes)
     if image_suffix(path) not in FITS_EXTENSIONS: return read_image(path, channels)
     from astropy.io import fits
     try:
         with fits.open(path, memmap=False) as hdul:   # surveys ship a cube, or one image extension per band
-            planes = [np.asarray(h.data) for h in hdul if h.is_image and h.data is not None and h.data.size]
+            hdus = [h for h in hdul if h.is_image and h.data is not None and h.data.size]
+            if bands:
+                by_name = {str(h.name).strip().lower(): h for h in hdus}
+                lacking = [b for b in bands if b.lower() not in by_name]
+                require(not lacking, "The FITS cutout lacks extensions named for these bands", file=Path(path), missing=lacking,
+                        extensions=list(by_name))
+                hdus = [by_name[b.lower()] for b in bands]
+            planes = [np.asarray(h.data) for h in hdus]
+    except DataError: raise
     except Exception as e: raise DataError(format_error(f"Cannot read FITS cutout: {e}", file=Path(path))) from e
     if len(planes) > 1:
         require(all(p.ndim == 2 and p.shape == planes[0].shape for p in planes), "A multi-extension FITS cutout needs one "
@@ -93,20 +107,25 @@ def read_cutout(path:str|Path,          # JPEG/PNG/TIFF, or FITS: a 2-D image, a
     arr = np.nan_to_num(np.asarray(data, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
     return torch.from_numpy(arr[None] if arr.ndim == 2 else arr.copy())
 
-def load_prepared(path:str|Path, size:int, crop:float=0.5, angles=(0.0,), channels:int|None=None) -> torch.Tensor|tuple[str, str]:
-    "`prepare_image` of the file at `path`, or `(reason, message)` when it cannot be used (unreadable, oversize, degenerate, ...)."
-    try: return prepare_image(check_usable(read_cutout(path, channels), path), size, crop, angles)
+def load_prepared(path:str|Path|tuple, size:int, crop:float=0.5, angles=(0.0,), channels:int|None=None,
+                  bands:tuple=()) -> torch.Tensor|tuple[str, str]:
+    "`prepare_image` of the file(s) at `path`, or `(reason, message)` when they cannot be used (unreadable, oversize, degenerate, ...)."
+    try: return prepare_image(check_usable(read_cutout(path, channels, bands), _first(path)), size, crop, angles)
     except ImageRejected as e: return e.reason, str(e)
     except DataError as e: return 'unreadable', str(e)
 
 # %% ../nbs/02_curate.ipynb #926d6cda
 def _init_process(): torch.set_num_threads(1)
 
+def _first(path) -> Path: return Path(path[0] if isinstance(path, (tuple, list)) else path)
+def _file_name(path) -> str: return '+'.join(Path(p).name for p in path) if isinstance(path, (tuple, list)) else Path(path).name
+
 def read_many(paths:list,                  # Image files
               size:int, crop:float=0.5, angles=(0.0,), channels:int|None=None,
               workers:int=2,               # Parallel readers (1: in this process)
               pool:str='thread',           # 'thread' or 'process'
-              show:bool|None=None          # Progress bar (None: unless GD_PROGRESS=0)
+              show:bool|None=None,         # Progress bar (None: unless GD_PROGRESS=0)
+              bands:tuple=()               # FITS bands (see `read_cutout`)
              ) -> list:
     "`load_prepared` of every path (tensors, or `(reason, message)`), in the order of `paths`."
     results, threads = [None] * len(paths), torch.get_num_threads()
@@ -114,12 +133,12 @@ def read_many(paths:list,                  # Image files
     try:
         if workers <= 1 or len(paths) <= 1:
             for i, p in enumerate(progress(paths, comment='reading images', show=show)):
-                results[i] = load_prepared(p, size, crop, angles, channels)
+                results[i] = load_prepared(p, size, crop, angles, channels, bands)
             return results
         executor = (concurrent.futures.ThreadPoolExecutor(workers) if pool == 'thread'
                     else concurrent.futures.ProcessPoolExecutor(workers, initializer=_init_process))
         with executor:
-            futures = {executor.submit(load_prepared, p, size, crop, tuple(angles), channels): i for i, p in enumerate(paths)}
+            futures = {executor.submit(load_prepared, p, size, crop, tuple(angles), channels, bands): i for i, p in enumerate(paths)}
             for f in progress(concurrent.futures.as_completed(futures), total=len(futures), comment='reading images', show=show):
                 results[futures[f]] = f.result()
         return results
@@ -153,6 +172,14 @@ def gather(selection:Selection,           # Ranked candidates
           ) -> tuple[dict, pd.DataFrame]:
     "Read up to `per_class + test_per_class` usable images per class: {class: [(candidate row, R×C×S×S)]}, excluded ids."
     cfg, files = config, index_images(images)
+    bands = cfg.band_list
+    per_band = {b: {**{k[:-len(b) - 1]: p for k, p in files.items() if k.lower().endswith('_' + b.lower())},   # <id>_<band>.fits
+                    **(index_images(Path(images)/b) if (Path(images)/b).is_dir() else {})} for b in bands}  # <band>/<id>.fits
+    def locate(key):
+        "The file (or, one per band, the files) of `key`; None when missing."
+        split = [per_band[b].get(key) for b in bands]
+        if bands and all(split): return tuple(split)
+        return files.get(key)
     need = cfg.per_class + cfg.test_per_class
     by_class = {c: g for c, g in selection.candidates.groupby('class', sort=False)}
     pointer, chosen, excluded = dict.fromkeys(selection.classes, 0), {c: [] for c in selection.classes}, []
@@ -164,13 +191,15 @@ def gather(selection:Selection,           # Ranked candidates
             wanted = need - len(chosen[c])
             while wanted > 0 and pointer[c] < len(g):
                 row = g.iloc[pointer[c]]; pointer[c] += 1
-                path = files.get(row['image_key'])
-                if path is None: excluded.append((row['id'], 'missing_image', f"no {row['image_key']}.jpg/.jpeg/.png")); continue
+                path = locate(row['image_key'])
+                if path is None:
+                    want = f"{row['image_key']}_<band>.fits for {', '.join(bands)}" if bands else f"{row['image_key']}.jpg/.jpeg/.png/.fits"
+                    excluded.append((row['id'], 'missing_image', f"no {want}")); continue
                 batch.append((c, row, path)); wanted -= 1
         if not batch: break
-        results = read_many([p for _, _, p in batch], cfg.size, cfg.crop, cfg.angles, cfg.channels, cfg.workers, cfg.pool, show)
+        results = read_many([p for _, _, p in batch], cfg.size, cfg.crop, cfg.angles, cfg.channels, cfg.workers, cfg.pool, show, bands)
         for (c, row, path), res in zip(batch, results):
-            if isinstance(res, tuple): excluded.append((row['id'], f'{res[0]}_image', f"{path.name}: {res[1]}"))
+            if isinstance(res, tuple): excluded.append((row['id'], f'{res[0]}_image', f"{_file_name(path)}: {res[1]}"))
             else: chosen[c].append((row, path, res))
     return chosen, pd.DataFrame(excluded, columns=['id', 'reason', 'detail'])
 
@@ -200,7 +229,7 @@ def _assemble(chosen:dict, classes:list[str], cfg:CurateConfig, notes:list) -> t
                 parts[split].append(img[r])
                 rows.append({'id': row['id'], 'class': c, 'label': label, 'split': split, 'index': len(parts[split]) - 1,
                              'confidence': row['confidence'], 'votes': row['votes'], 'rotation': angle,
-                             'rank': int(row['rank']), 'file': path.name})
+                             'rank': int(row['rank']), 'file': _file_name(path)})
     imgs_dtype = imgs[0].dtype
     def stack(split):
         labels = [r['label'] for r in rows if r['split'] == split]
@@ -245,6 +274,7 @@ def write_card(folder:Path, selection:Selection, manifest:pd.DataFrame, excluded
              + f", min_votes {cfg.min_votes}, confidence floor {cfg.min_confidence}"
              + (f", clean threshold {cfg.clean_threshold}" if cfg.scheme == 'clean' else ''),
              f"- per class: {cfg.per_class} train + {cfg.test_per_class} test, seed {cfg.seed}",
+             *([f"- bands: {', '.join(cfg.band_list)} (FITS, linear flux; per-band mean and std in `dataset.json`)"] if cfg.band_list else []),
              f"- preprocessing: centre crop {cfg.crop} of the shorter side, resize to {cfg.size}², "
              f"{cfg.rotations} train rotation(s) {cfg.angles if cfg.rotations > 1 else ''} (test never rotated); "
              "16-bit files scaled linearly to 8 bits (x · 255 / 65535), float files from [0, 1] (× 255) or [0, 255]", "",
@@ -305,7 +335,8 @@ def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle 
     excluded = pd.concat([sel.excluded.assign(detail=''), skipped], ignore_index=True)
     ds.info = {'name': out.name, 'source': source, 'format': sel.info['format'], 'fraction': sel.info.get('fraction'),
                'selection': {k: v for k, v in dataclasses.asdict(cfg).items() if k not in ('workers', 'pool')},
-               'preprocessing': {'crop': cfg.crop, 'size': cfg.size, 'rotations': cfg.angles}, 'notes': notes}
+               'preprocessing': {'crop': cfg.crop, 'size': cfg.size, 'rotations': cfg.angles}, 'notes': notes,
+               **({'bands': ','.join(cfg.band_list)} if cfg.band_list else {})}
     write_card(out, sel, manifest, excluded, shortfall, cfg, source, figure)
     save_dataset(ds, out, manifest)
     n_read = sum(len(v) for v in chosen.values()) + int((skipped['reason'] != 'missing_image').sum())
@@ -349,6 +380,7 @@ def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.c
               catalog_format:str=CurateConfig.catalog_format, # auto, gz2, kaggle or labels
               seed:int=CurateConfig.seed,          # Seed of the split
               workers:int=CurateConfig.workers,    # Parallel image readers
+              bands:str=None,                      # FITS bands in order, e.g. g,r,i: files <id>_<band>.fits or <band>/<id>.fits, or extensions named so
               torchvision:str=None,                # Instead of a catalogue: CIFAR10, CIFAR100, MNIST, FashionMNIST or imagefolder (root/train, root/test)
               root:str=None,                       # Local root of the torchvision data
               download:store_true=False,           # Let torchvision download (needs internet)
@@ -366,7 +398,7 @@ def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.c
     require(catalog and images, "--catalog and --images are required (or --torchvision)", ConfigError)
     cfg = CurateConfig(scheme=scheme, per_class=per_class, test_per_class=test_per_class, size=size, crop=crop,
                        rotations=rotations, id_col=id_col, label_col=label_col, catalog_format=catalog_format,
-                       fraction=fraction, min_votes=min_votes, min_confidence=min_confidence, seed=seed, workers=workers)
+                       fraction=fraction, min_votes=min_votes, min_confidence=min_confidence, seed=seed, workers=workers, bands=bands)
     summary = curate(catalog, images, out, mapping=mapping, config=cfg, overwrite=bool(overwrite))
     print(f"{summary['n_train']} train / {summary['n_test']} test images, {len(summary['classes'])} classes → {out} "
           f"(card: {Path(out)/'card.md'})")
