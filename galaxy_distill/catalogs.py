@@ -19,7 +19,7 @@ __all__ = ['ANSWERS', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_
            'CATALOG_FORMATS', 'FRACTION_KINDS', 'SCHEMES', 'question_of', 'gzoo2_scores', 'clean_classes',
            'normalize_id', 'id_lost_precision', 'read_catalog', 'catalog_columns', 'detect_format', 'default_id_col',
            'vote_fractions', 'question_votes', 'CurateConfig', 'Selection', 'select_candidates', 'class_fractions',
-           'make_gz2_row', 'tiny_gz2_catalog']
+           'make_gz2_row', 'tiny_gz2_catalog', 'tiny_kaggle_catalog']
 
 # %% ../nbs/02_catalogs.ipynb #473b496b
 ANSWERS = {  # short name: (GZ2 column stem, Kaggle column)
@@ -450,4 +450,18 @@ def tiny_gz2_catalog(folder:str|Path,  # Where to write `gz2_hart16.csv`
     bad[1][f"{ANSWERS['bar'][0]}_debiased"] = 1.7
     df = pd.DataFrame(rows + bad)
     df.to_csv(Path(folder)/'gz2_hart16.csv', index=False)
+    return df
+
+def tiny_kaggle_catalog(folder:str|Path,  # Where to write `training_solutions_rev1.csv`
+                        per_class:int=2   # Galaxies per class
+                       ) -> pd.DataFrame:
+    "A tiny catalogue in the Kaggle Galaxy Challenge format (`GalaxyID`, `Class1.1` …, cumulative down the tree)."
+    rows = []
+    for k, name in enumerate(list(GZOO2_CLASSES) * per_class):
+        f = class_fractions(name, 0.9 - 0.01 * k)
+        cum = {'t01': 1.0, 't02': f['features'], 't07': f['smooth'], 't09': f['features'] * f['edge_on']}
+        cum.update({q: f['features'] * f['not_edge_on'] for q in ('t03', 't04')})
+        rows.append({'GalaxyID': 100000 + k, **{ANSWERS[a][1]: round(f[a] * cum[question_of(a)], 6) for a in SCORED_ANSWERS}})
+    df = pd.DataFrame(rows)
+    df.to_csv(Path(folder)/'training_solutions_rev1.csv', index=False)
     return df
