@@ -29,9 +29,10 @@ STRETCHES = ('linear', 'minmax', 'clip', 'asinh')
 def stretch(images:torch.Tensor,  # N×C×H×W (or C×H×W) images on their display scale
             kind:str='clip',      # One of `STRETCHES`
             sigma:float=2.5,      # `clip`: clip at mean ± sigma·std
-            softening:float=0.1   # `asinh`: linear below this fraction of the range
+            softening:float=0.1,  # `asinh`: linear below this fraction of the range
+            shared:bool=False     # One stretch for all `images` (comparable brightness) instead of one per image
            ) -> torch.Tensor:
-    "`images` mapped to [0, 1] per image with the display stretch `kind`."
+    "`images` mapped to [0, 1] with the display stretch `kind`, per image or (`shared`) one for all."
     require(kind in STRETCHES, "Unknown stretch", ConfigError, stretch=kind, known=list(STRETCHES))
     x = torch.as_tensor(images).detach().float().cpu()
     single = x.ndim == 3
@@ -39,7 +40,7 @@ def stretch(images:torch.Tensor,  # N×C×H×W (or C×H×W) images on their disp
     require(x.ndim == 4, "Images must be N×C×H×W", shape=tuple(x.shape))
     if kind == 'linear': out = x.clamp(0, 1)
     else:
-        flat = x.flatten(1)
+        flat = x.reshape(1, -1) if shared else x.flatten(1)
         if kind == 'clip':
             m, s = flat.mean(1, keepdim=True), flat.std(1, keepdim=True)
             flat = torch.maximum(torch.minimum(flat, m + sigma * s), m - sigma * s)
@@ -56,7 +57,8 @@ def default_bands(channels:int) -> list[int] | None:
 
 def composite(images:torch.Tensor,            # N×C×H×W images on their display scale
               kind:str='clip',                # Display stretch
-              bands:Sequence[int]|None=None   # Bands as (red, green, blue) when C > 3
+              bands:Sequence[int]|None=None,  # Bands as (red, green, blue) when C > 3
+              shared:bool=False               # One stretch for all images (see `stretch`)
              ) -> np.ndarray:
     "Stretched `images` as an `N×H×W×3` (colour) or `N×H×W` (grey) float array for `imshow`."
     x = torch.as_tensor(images).detach().float().cpu()
@@ -68,7 +70,7 @@ def composite(images:torch.Tensor,            # N×C×H×W images on their displ
                 ConfigError, bands=bands, channels=c)
         x = x[:, bands]
     elif c == 2: x = x.mean(1, keepdim=True)
-    x = stretch(x, kind)
+    x = stretch(x, kind, shared=shared)
     return x[:, 0].numpy() if x.shape[1] == 1 else x.permute(0, 2, 3, 1).numpy()
 
 # %% ../nbs/10_visualize.ipynb #ebf91daf
@@ -173,25 +175,32 @@ def prototype_grid(synset:SynSet,                 # Prototypes (normalised, as s
                    bands:Sequence[int]|None=None, # Composite bands when C > 3
                    max_ipc:int|None=None,         # Show at most this many prototypes per class
                    seed:int=0,                    # Which real examples
-                   size:float=1.3):               # Inches per panel
-    "Figure with one row per class: its prototypes, then `n_real` real galaxies of the class."
+                   size:float=1.3,                # Inches per panel
+                   shared:bool=True):             # One stretch for every panel, so brightness compares across them
+    "Figure with one row per class: its prototypes, then `n_real` real galaxies of the class; the caption states the stretch."
     import matplotlib.pyplot as plt
     n_cls = len(synset.classes)
     per = torch.bincount(synset.labels, minlength=n_cls)
     n_syn = int(per.max()) if max_ipc is None else min(int(per.max()), max_ipc)
     n_real = n_real if real is not None else 0
     ncols = n_syn + n_real
-    fig, axes = plt.subplots(n_cls, ncols, figsize=(size * ncols + 1.2, size * n_cls + 0.3), squeeze=False)
+    fig, axes = plt.subplots(n_cls, ncols, figsize=(size * ncols + 1.2, size * n_cls + 0.6), squeeze=False)
     disp = synset.display_images()
+    groups = [(disp[synset.labels == k][:n_syn], real_examples(real, k, n_real, seed) if n_real else disp[:0]) for k in range(n_cls)]
+    every = composite(torch.cat([torch.cat([p, r.to(p.dtype)]) for p, r in groups]), kind, bands, shared=shared)   # one stretch
+    start = 0
     for k, name in enumerate(synset.classes):
-        protos = composite(disp[synset.labels == k][:n_syn], kind, bands)
-        reals = composite(real_examples(real, k, n_real, seed), kind, bands) if n_real else []
+        n_p, n_r = len(groups[k][0]), len(groups[k][1])
+        protos, reals = every[start:start + n_p], every[start + n_p:start + n_p + n_r]; start += n_p + n_r
         for j in range(ncols):
             ax = axes[k, j]; _hide(ax)
             imgs, i = (protos, j) if j < n_syn else (reals, j - n_syn)
             if i < len(imgs): _imshow(ax, imgs[i])
             if k == 0: ax.set_title(f'prototype {j + 1}' if j < n_syn else 'real', fontsize=8)
         axes[k, 0].set_ylabel(name, fontsize=8, rotation=0, ha='right', va='center')
+    colours = f"bands {list(bands)} as red, green, blue" if bands is not None else (
+        f"bands {default_bands(disp.shape[1])} as red, green, blue" if disp.shape[1] > 3 else 'the data\'s own channels')
+    fig.suptitle(f"{kind} stretch, {'one for every panel' if shared else 'one per panel'}; {colours}", fontsize=7, y=0.995)
     fig.tight_layout()
     return fig
 
