@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from galaxy_distill.catalogs import GZOO2_CLASSES, CurateConfig, make_gz2_row, select_candidates
+from galaxy_distill.catalogs import GZOO2_CLASSES, CurateConfig, select_candidates
+from galaxy_distill.test_utils import make_gz2_row
 from galaxy_distill.curate import curate, read_many
 
 

@@ -26,9 +26,9 @@ from .models import ModelSpec, count_params, flat_params, set_flat_params
 from .train import TrainConfig, evaluate_classifier, train_classifier
 
 # %% auto #0
-__all__ = ['BUFFER_SCHEMA', 'ExpertConfig', 'spec_dict', 'ExpertFiles', 'teacher_config', 'train_expert', 'Interrupt',
-           'prepare_buffer', 'distributed_share', 'build_buffer', 'ExpertTrajectory', 'TrajectoryBuffer',
-           'MemoryBuffer', 'buffer_summary', 'plot_buffer', 'distributed', 'gd_buffers']
+__all__ = ['BUFFER_SCHEMA', 'ExpertConfig', 'spec_dict', 'ExpertFiles', 'teacher_config', 'train_expert', 'prepare_buffer',
+           'distributed_share', 'build_buffer', 'ExpertTrajectory', 'TrajectoryBuffer', 'MemoryBuffer',
+           'buffer_summary', 'plot_buffer', 'distributed', 'gd_buffers']
 
 # %% ../nbs/08_buffers.ipynb #9a3005c3
 BUFFER_SCHEMA = 1
@@ -219,10 +219,6 @@ def train_expert(k:int,                       # Expert index
                'settings': cfg.settings(), 'history': history,
                'final_train_acc': final.get('train_acc'), 'final_test_acc': final.get('test_acc')}
     return files.finish(rows, sidecar)
-
-# %% ../nbs/08_buffers.ipynb #27e7c5d6
-class Interrupt(Exception):
-    "Raised by tests and benchmarks to simulate a crash inside a training loop."
 
 # %% ../nbs/08_buffers.ipynb #a070f2b7
 def prepare_buffer(folder:str|Path, model_spec, dataset:Dataset, cfg:ExpertConfig) -> dict:

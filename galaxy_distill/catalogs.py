@@ -18,8 +18,7 @@ from .core import MAX_IMAGE_SIZE, ConfigError, DataError, derive_seed, format_er
 __all__ = ['ANSWERS', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS', 'WILLETT_PARENTS', 'CLEAN_RULES',
            'CATALOG_FORMATS', 'FRACTION_KINDS', 'SCHEMES', 'question_of', 'gzoo2_scores', 'clean_classes',
            'normalize_id', 'id_lost_precision', 'read_catalog', 'catalog_columns', 'detect_format', 'default_id_col',
-           'vote_fractions', 'question_votes', 'CurateConfig', 'Selection', 'select_candidates', 'class_fractions',
-           'make_gz2_row', 'tiny_gz2_catalog', 'tiny_kaggle_catalog']
+           'vote_fractions', 'question_votes', 'CurateConfig', 'Selection', 'select_candidates']
 
 # %% ../nbs/02_catalogs.ipynb #473b496b
 ANSWERS = {  # short name: (GZ2 column stem, Kaggle column)
@@ -407,61 +406,3 @@ def _read_mapping(path:str|Path) -> pd.Series:
     m = read_catalog(path, [src, 'asset_id']).dropna()
     m = m.assign(key=m[src].map(normalize_id), asset=m['asset_id'].map(normalize_id)).drop_duplicates('key')
     return pd.Series(m['asset'].to_numpy(), index=m['key'].to_numpy())
-
-# %% ../nbs/02_catalogs.ipynb #56cdf817
-_CLASS_ANSWERS = {  # the answers that make each class win, on its path through the tree
-    'smooth_round': ['smooth', 'round'], 'smooth_in_between': ['smooth', 'in_between'], 'smooth_cigar': ['smooth', 'cigar'],
-    'edge_on_bulge': ['features', 'edge_on', 'bulge_rounded'], 'edge_on_no_bulge': ['features', 'edge_on', 'no_bulge'],
-    'bar_spiral': ['features', 'not_edge_on', 'bar', 'spiral'], 'bar_no_spiral': ['features', 'not_edge_on', 'bar', 'no_spiral'],
-    'no_bar_spiral': ['features', 'not_edge_on', 'no_bar', 'spiral'], 'no_bar_no_spiral': ['features', 'not_edge_on', 'no_bar', 'no_spiral']}
-
-def class_fractions(name:str,          # A GZoo2 class
-                    strength:float=0.9 # Fraction given to each answer on the class's path
-                   ) -> dict[str, float]:
-    "Conditional fractions (every answer) of a galaxy of class `name`: `strength` on its path, the rest spread evenly."
-    out = {}
-    for q, answers in QUESTIONS.items():
-        chosen = [a for a in answers if a in _CLASS_ANSWERS[name]]
-        for a in answers:
-            out[a] = (strength if a in chosen else (1 - strength) / (len(answers) - 1)) if chosen else 1 / len(answers)
-    return out
-
-def make_gz2_row(objid, name:str, strength:float=0.9, votes:int=40, kind:str='debiased') -> dict:
-    "One Hart16-style catalogue row (`dr7objid`, per answer `_count` and `_<kind>`)."
-    row = {'dr7objid': objid, 'total_classifications': votes}
-    for a, f in class_fractions(name, strength).items():
-        row[f'{ANSWERS[a][0]}_count'] = int(round(f * votes)) if question_of(a) == 't01' else votes
-        row[f'{ANSWERS[a][0]}_{kind}'] = f
-    return row
-
-# %% ../nbs/02_catalogs.ipynb #fa0b2b68
-def tiny_gz2_catalog(folder:str|Path,  # Where to write `gz2_hart16.csv`
-                     per_class:int=3   # Clean galaxies per class
-                    ) -> pd.DataFrame:
-    "A tiny Hart16-style catalogue with one row for each bad-input path; written to `folder/gz2_hart16.csv`."
-    rows, k = [], 0
-    for name in GZOO2_CLASSES:
-        for j in range(per_class):
-            rows.append(make_gz2_row(1000 + k, name, 0.95 - 0.05 * j)); k += 1
-    rows[0]['dr7objid'] = 587722981741363294
-    bad = [make_gz2_row(9001, 'smooth_round'), make_gz2_row(9002, 'smooth_round'), make_gz2_row(9003, 'smooth_round', votes=5),
-           make_gz2_row(1001, 'smooth_cigar')]
-    bad[0][f"{ANSWERS['round'][0]}_debiased"] = float('nan')
-    bad[1][f"{ANSWERS['bar'][0]}_debiased"] = 1.7
-    df = pd.DataFrame(rows + bad)
-    df.to_csv(Path(folder)/'gz2_hart16.csv', index=False)
-    return df
-
-def tiny_kaggle_catalog(folder:str|Path,  # Where to write `training_solutions_rev1.csv`
-                        per_class:int=2   # Galaxies per class
-                       ) -> pd.DataFrame:
-    "A tiny catalogue in the Kaggle Galaxy Challenge format (`GalaxyID`, `Class1.1` …, cumulative down the tree)."
-    rows = []
-    for k, name in enumerate(list(GZOO2_CLASSES) * per_class):
-        f = class_fractions(name, 0.9 - 0.01 * k)
-        cum = {'t01': 1.0, 't02': f['features'], 't07': f['smooth'], 't09': f['features'] * f['edge_on']}
-        cum.update({q: f['features'] * f['not_edge_on'] for q in ('t03', 't04')})
-        rows.append({'GalaxyID': 100000 + k, **{ANSWERS[a][1]: round(f[a] * cum[question_of(a)], 6) for a in SCORED_ANSWERS}})
-    df = pd.DataFrame(rows)
-    df.to_csv(Path(folder)/'training_solutions_rev1.csv', index=False)
-    return df

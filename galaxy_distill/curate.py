@@ -19,29 +19,8 @@ from .data import IMAGE_EXTENSIONS, ImageRejected, check_usable, Dataset, ImageS
 from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
 
 # %% auto #0
-__all__ = ['FITS_EXTENSIONS', 'write_tiny_images', 'centre_square', 'prepare_image', 'image_suffix', 'read_cutout',
-           'load_prepared', 'read_many', 'index_images', 'gather', 'confidence_figure', 'write_card', 'curate',
-           'curate_vision', 'gd_curate']
-
-# %% ../nbs/03_curate.ipynb #db94036e
-def write_tiny_images(folder:str|Path,   # Where to write
-                      ids,               # File stems
-                      size:int=16,       # Side in pixels
-                      ext:str='.png',    # '.png', '.jpg' or '.jpeg'
-                      grey:bool=False,   # Write greyscale files
-                      seed:int=0):
-    "Write a small blob image per id (brightness varies with the index) and return the paths."
-    from PIL import Image
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[:size, :size] - (size - 1) / 2
-    paths = []
-    for i, stem in enumerate(ids):
-        blob = np.exp(-(yy**2 + (xx * (1 + i % 3))**2) / (2 * (size / 6)**2))
-        arr = np.clip(30 + 200 * blob[..., None] * np.array([1.0, 0.8, 0.6]) + rng.normal(0, 5, (size, size, 3)), 0, 255).astype(np.uint8)
-        im = Image.fromarray(arr).convert('L') if grey else Image.fromarray(arr)
-        p = folder/f'{stem}{ext}'; im.save(p); paths.append(p)
-    return paths
+__all__ = ['FITS_EXTENSIONS', 'centre_square', 'prepare_image', 'image_suffix', 'read_cutout', 'load_prepared', 'read_many',
+           'index_images', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision', 'gd_curate']
 
 # %% ../nbs/03_curate.ipynb #e4df9324
 def centre_square(img:torch.Tensor, side:int) -> torch.Tensor:

@@ -4,15 +4,22 @@
 
 # %% ../nbs/99_test_utils.ipynb #f09bbd26
 from __future__ import annotations
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
 import torch
 from torch import nn
 from torch.nn.utils import parameters_to_vector
 
 from .core import make_generator
-from .data import Dataset, ImageSet
+from .data import Dataset, ImageSet, SynSet, class_mean_init, real_init
+from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, question_of
 
 # %% auto #0
-__all__ = ['tiny_images', 'tiny_dataset', 'tiny_net', 'tiny_trajectory']
+__all__ = ['tiny_images', 'tiny_dataset', 'tiny_net', 'tiny_trajectory', 'class_fractions', 'make_gz2_row', 'tiny_gz2_catalog',
+           'tiny_kaggle_catalog', 'write_tiny_images', 'fake_run', 'Interrupt']
 
 # %% ../nbs/99_test_utils.ipynb #be409fc3
 def tiny_images(n_classes:int=3, # Number of classes
@@ -64,3 +71,115 @@ def tiny_trajectory(net:nn.Module|None=None, # Network to train (a fresh `tiny_n
         opt.zero_grad(); nn.functional.cross_entropy(net(x), y).backward(); opt.step()
         snapshots.append(parameters_to_vector(net.parameters()).detach().clone())
     return torch.stack(snapshots)
+
+# %% ../nbs/99_test_utils.ipynb #91a7fc75
+_CLASS_ANSWERS = {  # the answers that make each class win, on its path through the tree
+    'smooth_round': ['smooth', 'round'], 'smooth_in_between': ['smooth', 'in_between'], 'smooth_cigar': ['smooth', 'cigar'],
+    'edge_on_bulge': ['features', 'edge_on', 'bulge_rounded'], 'edge_on_no_bulge': ['features', 'edge_on', 'no_bulge'],
+    'bar_spiral': ['features', 'not_edge_on', 'bar', 'spiral'], 'bar_no_spiral': ['features', 'not_edge_on', 'bar', 'no_spiral'],
+    'no_bar_spiral': ['features', 'not_edge_on', 'no_bar', 'spiral'], 'no_bar_no_spiral': ['features', 'not_edge_on', 'no_bar', 'no_spiral']}
+
+def class_fractions(name:str,          # A GZoo2 class
+                    strength:float=0.9 # Fraction given to each answer on the class's path
+                   ) -> dict[str, float]:
+    "Conditional fractions (every answer) of a galaxy of class `name`: `strength` on its path, the rest spread evenly."
+    out = {}
+    for q, answers in QUESTIONS.items():
+        chosen = [a for a in answers if a in _CLASS_ANSWERS[name]]
+        for a in answers:
+            out[a] = (strength if a in chosen else (1 - strength) / (len(answers) - 1)) if chosen else 1 / len(answers)
+    return out
+
+def make_gz2_row(objid, name:str, strength:float=0.9, votes:int=40, kind:str='debiased') -> dict:
+    "One Hart16-style catalogue row (`dr7objid`, per answer `_count` and `_<kind>`)."
+    row = {'dr7objid': objid, 'total_classifications': votes}
+    for a, f in class_fractions(name, strength).items():
+        row[f'{ANSWERS[a][0]}_count'] = int(round(f * votes)) if question_of(a) == 't01' else votes
+        row[f'{ANSWERS[a][0]}_{kind}'] = f
+    return row
+
+# %% ../nbs/99_test_utils.ipynb #f15f2a60
+def tiny_gz2_catalog(folder:str|Path,  # Where to write `gz2_hart16.csv`
+                     per_class:int=3   # Clean galaxies per class
+                    ) -> pd.DataFrame:
+    "A tiny Hart16-style catalogue with one row for each bad-input path; written to `folder/gz2_hart16.csv`."
+    rows, k = [], 0
+    for name in GZOO2_CLASSES:
+        for j in range(per_class):
+            rows.append(make_gz2_row(1000 + k, name, 0.95 - 0.05 * j)); k += 1
+    rows[0]['dr7objid'] = 587722981741363294
+    bad = [make_gz2_row(9001, 'smooth_round'), make_gz2_row(9002, 'smooth_round'), make_gz2_row(9003, 'smooth_round', votes=5),
+           make_gz2_row(1001, 'smooth_cigar')]
+    bad[0][f"{ANSWERS['round'][0]}_debiased"] = float('nan')
+    bad[1][f"{ANSWERS['bar'][0]}_debiased"] = 1.7
+    df = pd.DataFrame(rows + bad)
+    df.to_csv(Path(folder)/'gz2_hart16.csv', index=False)
+    return df
+
+def tiny_kaggle_catalog(folder:str|Path,  # Where to write `training_solutions_rev1.csv`
+                        per_class:int=2   # Galaxies per class
+                       ) -> pd.DataFrame:
+    "A tiny catalogue in the Kaggle Galaxy Challenge format (`GalaxyID`, `Class1.1` …, cumulative down the tree)."
+    rows = []
+    for k, name in enumerate(list(GZOO2_CLASSES) * per_class):
+        f = class_fractions(name, 0.9 - 0.01 * k)
+        cum = {'t01': 1.0, 't02': f['features'], 't07': f['smooth'], 't09': f['features'] * f['edge_on']}
+        cum.update({q: f['features'] * f['not_edge_on'] for q in ('t03', 't04')})
+        rows.append({'GalaxyID': 100000 + k, **{ANSWERS[a][1]: round(f[a] * cum[question_of(a)], 6) for a in SCORED_ANSWERS}})
+    df = pd.DataFrame(rows)
+    df.to_csv(Path(folder)/'training_solutions_rev1.csv', index=False)
+    return df
+
+# %% ../nbs/99_test_utils.ipynb #30125eb9
+def write_tiny_images(folder:str|Path,   # Where to write
+                      ids,               # File stems
+                      size:int=16,       # Side in pixels
+                      ext:str='.png',    # '.png', '.jpg' or '.jpeg'
+                      grey:bool=False,   # Write greyscale files
+                      seed:int=0):
+    "Write a small blob image per id (brightness varies with the index) and return the paths."
+    from PIL import Image
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:size, :size] - (size - 1) / 2
+    paths = []
+    for i, stem in enumerate(ids):
+        blob = np.exp(-(yy**2 + (xx * (1 + i % 3))**2) / (2 * (size / 6)**2))
+        arr = np.clip(30 + 200 * blob[..., None] * np.array([1.0, 0.8, 0.6]) + rng.normal(0, 5, (size, size, 3)), 0, 255).astype(np.uint8)
+        im = Image.fromarray(arr).convert('L') if grey else Image.fromarray(arr)
+        p = folder/f'{stem}{ext}'; im.save(p); paths.append(p)
+    return paths
+
+# %% ../nbs/99_test_utils.ipynb #fcd72208
+def fake_run(folder:str|Path,     # Where to write the run folder
+             ds:Dataset,          # Dataset the prototypes come from
+             ipc:int=2,           # Prototypes per class
+             snapshots:int=4,     # Number of snapshots
+             iterations:int=30,   # Iterations in metrics.csv
+             seed:int=0) -> Path:
+    "A run folder shaped like `gd_distill`'s (synset, snapshots, metrics, summary, eval confusion) for tests and docs."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    start, target = real_init(ds, ipc, make_generator(seed)), class_mean_init(ds)
+    its = np.linspace(0, iterations, snapshots).round().astype(int)
+    for k, it in enumerate(its):
+        w = k / max(snapshots - 1, 1)
+        syn = SynSet((1 - w) * start.images + w * target.images[start.labels], start.labels, 0.01 * (1 + w), ds.classes,
+                     ds.mean, ds.std, {'iteration': int(it)})
+        syn.save(folder/'snapshots'/f'synset_{it:06d}.safetensors')
+    syn.save(folder/'synset.safetensors')
+    rng = np.random.default_rng(seed)
+    it = np.arange(1, iterations + 1)
+    cap = 1 + (it > iterations // 3) + (it > 2 * iterations // 3)
+    pd.DataFrame({'iteration': it, 'loss': np.exp(-it / iterations) + 0.05 * rng.random(iterations), 'start_epoch': (it % cap),
+                  'start_epoch_cap': cap, 'probe_loss': 1.2 * np.exp(-it / iterations), 'phase': 'grow',
+                  'lr_img': 100.0, 'syn_lr': 0.01 * (1 + it / iterations)}).to_csv(folder/'metrics.csv', index=False)
+    (folder/'summary.json').write_text('{"iteration": %d}' % iterations)
+    n = ds.num_classes
+    cm = (np.eye(n, dtype=int) * 8 + 1).tolist()
+    (folder/'eval').mkdir(exist_ok=True)
+    (folder/'eval'/'summary.json').write_text(json.dumps({'models': {'convnet': {'confusion': cm}}, 'classes': ds.classes}))
+    return folder
+
+# %% ../nbs/99_test_utils.ipynb #36e79014
+class Interrupt(Exception):
+    "Raised by tests and benchmarks to simulate a crash inside a training loop."

@@ -19,7 +19,7 @@ from .data import Dataset, ImageSet, SynSet, load_dataset, real_init
 from .train import plot_confusion
 
 # %% auto #0
-__all__ = ['STRETCHES', 'stretch', 'default_bands', 'composite', 'Run', 'load_run', 'fake_run', 'real_examples', 'prototype_grid',
+__all__ = ['STRETCHES', 'stretch', 'default_bands', 'composite', 'Run', 'load_run', 'real_examples', 'prototype_grid',
            'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer', 'synset_to_fits',
            'start_set', 'show_run', 'gd_show']
 
@@ -122,37 +122,6 @@ def load_run(run:str|Path # A `gd_distill` run folder (or a `synset.safetensors`
     summ = load_json(path/'summary.json') if (path/'summary.json').is_file() else {}
     ev = load_json(path/'eval'/'summary.json') if (path/'eval'/'summary.json').is_file() else {}
     return Run(path, synset, snaps, metrics, summ, ev)
-
-# %% ../nbs/12_visualize.ipynb #f2067075
-def fake_run(folder:str|Path,     # Where to write the run folder
-             ds:Dataset,          # Dataset the prototypes come from
-             ipc:int=2,           # Prototypes per class
-             snapshots:int=4,     # Number of snapshots
-             iterations:int=30,   # Iterations in metrics.csv
-             seed:int=0) -> Path:
-    "A run folder shaped like `gd_distill`'s (synset, snapshots, metrics, summary, eval confusion) for tests and docs."
-    from galaxy_distill.data import real_init, class_mean_init
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    start, target = real_init(ds, ipc, make_generator(seed)), class_mean_init(ds)
-    its = np.linspace(0, iterations, snapshots).round().astype(int)
-    for k, it in enumerate(its):
-        w = k / max(snapshots - 1, 1)
-        syn = SynSet((1 - w) * start.images + w * target.images[start.labels], start.labels, 0.01 * (1 + w), ds.classes,
-                     ds.mean, ds.std, {'iteration': int(it)})
-        syn.save(folder/'snapshots'/f'synset_{it:06d}.safetensors')
-    syn.save(folder/'synset.safetensors')
-    rng = np.random.default_rng(seed)
-    it = np.arange(1, iterations + 1)
-    cap = 1 + (it > iterations // 3) + (it > 2 * iterations // 3)
-    pd.DataFrame({'iteration': it, 'loss': np.exp(-it / iterations) + 0.05 * rng.random(iterations), 'start_epoch': (it % cap),
-                  'start_epoch_cap': cap, 'probe_loss': 1.2 * np.exp(-it / iterations), 'phase': 'grow',
-                  'lr_img': 100.0, 'syn_lr': 0.01 * (1 + it / iterations)}).to_csv(folder/'metrics.csv', index=False)
-    (folder/'summary.json').write_text('{"iteration": %d}' % iterations)
-    n = ds.num_classes
-    cm = (np.eye(n, dtype=int) * 8 + 1).tolist()
-    (folder/'eval').mkdir(exist_ok=True)
-    import json; (folder/'eval'/'summary.json').write_text(json.dumps({'models': {'convnet': {'confusion': cm}}, 'classes': ds.classes}))
-    return folder
 
 # %% ../nbs/12_visualize.ipynb #57a02490
 def _hide(ax):

@@ -1,0 +1,59 @@
+"""Evaluation length: the same distilled sets and small baselines trained for 300 and for 1000 epochs (MTT: 1000).
+
+Every set (each distilled synset given, one random real galaxy per class, the class means) is evaluated by the
+protocol of `gd_eval` — the step size picked from `EvalConfig.lr_grid` on the *train* split, then `--num_eval` fresh
+networks on the test split — once per epoch count, so the rows differ only in how long the networks train.
+
+    python bench/eval_epochs.py --data D --syn 'RUNS/*/synset.safetensors' --epochs 300,1000
+"""
+import argparse, glob, json, os, sys, time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import record  # noqa: E402
+
+import numpy as np
+import torch
+
+from galaxy_distill.data import SynSet, load_dataset
+from galaxy_distill.evaluate import evaluate_baselines, evaluate_synset
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--data', required=True); p.add_argument('--syn', required=True, help='glob of synset files')
+    p.add_argument('--epochs', default='300,1000'); p.add_argument('--num_eval', type=int, default=5)
+    p.add_argument('--name', default='eval_epochs')
+    a = p.parse_args()
+    torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
+    ds, files = load_dataset(a.data), sorted(glob.glob(a.syn))
+    epochs = [int(e) for e in a.epochs.split(',')]
+    rows = []
+    for ep in epochs:
+        for f in files:
+            t0 = time.perf_counter()
+            r = evaluate_synset(SynSet.load(f), ds, 'convnet', split='test', num_eval=a.num_eval, epochs=ep, device='cpu', seed=0,
+                                show_progress=False)
+            rows.append({'set': Path(f).parent.name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr,
+                         'seconds': time.perf_counter() - t0})
+            print(rows[-1], flush=True)
+        for name, r in evaluate_baselines(ds, 1, 'convnet', baselines=('random', 'class_mean'), num_eval=a.num_eval, epochs=ep,
+                                          device='cpu', seed=0, show_progress=False).items():
+            rows.append({'set': name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr, 'seconds': r.seconds})
+            print(rows[-1], flush=True)
+    sets = list(dict.fromkeys(r['set'] for r in rows))
+    cell = {(r['set'], r['epochs']): r for r in rows}
+    lines = ['| set | ' + ' | '.join(f'{e} epochs' for e in epochs) + ' |', '|---|' + '---|' * len(epochs)]
+    for s in sets:
+        lines.append(f'| {s} | ' + ' | '.join(f"{100 * cell[s, e]['acc_mean']:.1f} ± {100 * cell[s, e]['acc_std']:.1f} % (lr {cell[s, e]['lr']})"
+                                             for e in epochs) + ' |')
+    distilled = [s for s in sets if s not in ('random_ipc1', 'class_mean')]
+    means = {e: np.mean([cell[s, e]['acc_mean'] for s in distilled]) for e in epochs}
+    md = (f"Data `{a.data}`; {len(distilled)} distilled sets (`{a.syn}`); {a.num_eval} test networks per set, step size from the grid "
+          f"on the train split, for each epoch count.\n\n" + '\n'.join(lines) + "\n\nMean of the distilled sets: "
+          + ', '.join(f"{100 * means[e]:.1f} % at {e} epochs" for e in epochs) + '.\n')
+    record(a.name, 'Evaluation length: 300 against 1000 epochs for every small set', md, {'rows': rows})
+
+
+if __name__ == '__main__':
+    main()
