@@ -1,6 +1,7 @@
 """Evaluation length: the same distilled sets and small baselines trained for 300 and for 1000 epochs (MTT: 1000).
 
-Every set (each distilled synset given, one random real galaxy per class, the class means) is evaluated by the
+Every set (each distilled synset given, one random real galaxy per class, the class means) is evaluated with the
+architecture the sets were distilled for (the synsets' `model_spec`) by the
 protocol of `gd_eval` — the step size picked from `EvalConfig.lr_grid` on the *train* split, then `--num_eval` fresh
 networks on the test split — once per epoch count, so the rows differ only in how long the networks train.
 
@@ -17,6 +18,7 @@ import torch
 
 from galaxy_distill.data import SynSet, load_dataset
 from galaxy_distill.evaluate import evaluate_baselines, evaluate_synset
+from galaxy_distill.models import ModelSpec
 
 
 def main():
@@ -27,17 +29,18 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     ds, files = load_dataset(a.data), sorted(glob.glob(a.syn))
+    spec = ModelSpec.from_dict(SynSet.load(files[0]).meta['model_spec'])   # the students' architecture, for every row
     epochs = [int(e) for e in a.epochs.split(',')]
     rows = []
     for ep in epochs:
         for f in files:
             t0 = time.perf_counter()
-            r = evaluate_synset(SynSet.load(f), ds, 'convnet', split='test', num_eval=a.num_eval, epochs=ep, device='cpu', seed=0,
+            r = evaluate_synset(SynSet.load(f), ds, spec, split='test', num_eval=a.num_eval, epochs=ep, device='cpu', seed=0,
                                 show_progress=False)
             rows.append({'set': Path(f).parent.name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr,
                          'seconds': time.perf_counter() - t0})
             print(rows[-1], flush=True)
-        for name, r in evaluate_baselines(ds, 1, 'convnet', baselines=('random', 'class_mean'), num_eval=a.num_eval, epochs=ep,
+        for name, r in evaluate_baselines(ds, 1, spec, baselines=('random', 'class_mean'), num_eval=a.num_eval, epochs=ep,
                                           device='cpu', seed=0, show_progress=False).items():
             rows.append({'set': name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr, 'seconds': r.seconds})
             print(rows[-1], flush=True)
