@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from .models import FlatModel
 
 # %% auto #0
-__all__ = ['flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_gradients']
+__all__ = ['MATCHERS', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_plain',
+           'match_constant_memory', 'match_gradients']
 
 # %% ../nbs/09_matching.ipynb #628d8082
 def flat_model(net:torch.nn.Module) -> Callable:
@@ -71,29 +72,21 @@ def _soft_targets(label_logits:torch.Tensor) -> torch.Tensor:
     "Training targets of learned soft labels: the softmax of their logits (DATM)."
     return label_logits.softmax(1)
 
-def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
-                    theta0:torch.Tensor,    # τ[t], the start
-                    target:torch.Tensor,    # τ[t+M], the target
-                    images:torch.Tensor,    # Synthetic images S (leaf)
-                    labels:torch.Tensor,    # Their hard labels (used when `label_logits` is None)
-                    log_lr:torch.Tensor,    # log α (0-d leaf)
-                    plan:UnrollPlan,        # Minibatches and augmentation of the N steps
-                    augment=None,           # Differentiable augmentation with `aug(x, params)`, or None
-                    constant_memory:bool=False, # Recompute per step in the backward pass
-                    label_logits:torch.Tensor|None=None # Learned soft labels as N×K logits (targets = softmax), or None
-                   ) -> tuple[torch.Tensor, dict]:
-    "Matching loss and its gradients by name (`images`, `log_lr`, and `label_logits` when given) for one unroll described by `plan`."
-    theta0, target = theta0.detach(), target.detach()
+def match_plain(net_fn, theta0, target, images, labels, log_lr, plan, augment=None, label_logits=None) -> tuple[torch.Tensor, dict]:
+    "Matcher 'plain': autograd through the whole unroll (memory grows with N)."
     soft = label_logits is not None
-    if not constant_memory:
-        leaves = {'images': images, 'log_lr': log_lr, **({'label_logits': label_logits} if soft else {})}
-        leaves = {k: v.detach().requires_grad_(True) for k, v in leaves.items()}
-        ys = _soft_targets(leaves['label_logits']) if soft else labels
-        lr, theta = leaves['log_lr'].exp(), theta0.clone().requires_grad_(True)
-        for idx, params in zip(plan.batches, plan.aug_params):
-            theta = theta - lr * _student_grad(net_fn, theta, _inputs(leaves['images'], idx, augment, params), ys[idx], True)
-        loss = matching_loss(theta, theta0, target)
-        return loss.detach(), dict(zip(leaves, torch.autograd.grad(loss, list(leaves.values()))))
+    leaves = {'images': images, 'log_lr': log_lr, **({'label_logits': label_logits} if soft else {})}
+    leaves = {k: v.detach().requires_grad_(True) for k, v in leaves.items()}
+    ys = _soft_targets(leaves['label_logits']) if soft else labels
+    lr, theta = leaves['log_lr'].exp(), theta0.clone().requires_grad_(True)
+    for idx, params in zip(plan.batches, plan.aug_params):
+        theta = theta - lr * _student_grad(net_fn, theta, _inputs(leaves['images'], idx, augment, params), ys[idx], True)
+    loss = matching_loss(theta, theta0, target)
+    return loss.detach(), dict(zip(leaves, torch.autograd.grad(loss, list(leaves.values()))))
+
+def match_constant_memory(net_fn, theta0, target, images, labels, log_lr, plan, augment=None, label_logits=None) -> tuple[torch.Tensor, dict]:
+    "Matcher 'constant_memory': a forward pass without graph, then the adjoint backward, one step's graph at a time."
+    soft = label_logits is not None
     lr = log_lr.detach().exp()
     ys = _soft_targets(label_logits.detach()) if soft else labels
     theta_n, thetas = unroll_first_order(net_fn, theta0, images, ys, lr, plan, augment, keep=True)
@@ -119,3 +112,20 @@ def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
     grads = {'images': d_images, 'log_lr': d_lr * lr}
     if soft: grads['label_logits'] = d_logits
     return loss, grads
+
+MATCHERS = {'plain': match_plain, 'constant_memory': match_constant_memory}   # name → matcher; each returns (loss, gradients by name)
+
+def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
+                    theta0:torch.Tensor,    # τ[t], the start
+                    target:torch.Tensor,    # τ[t+M], the target
+                    images:torch.Tensor,    # Synthetic images S (leaf)
+                    labels:torch.Tensor,    # Their hard labels (used when `label_logits` is None)
+                    log_lr:torch.Tensor,    # log α (0-d leaf)
+                    plan:UnrollPlan,        # Minibatches and augmentation of the N steps
+                    augment=None,           # Differentiable augmentation with `aug(x, params)`, or None
+                    constant_memory:bool=False, # Recompute per step in the backward pass
+                    label_logits:torch.Tensor|None=None # Learned soft labels as N×K logits (targets = softmax), or None
+                   ) -> tuple[torch.Tensor, dict]:
+    "Matching loss and its gradients by name (`images`, `log_lr`, and `label_logits` when given) for one unroll described by `plan`."
+    matcher = MATCHERS['constant_memory' if constant_memory else 'plain']
+    return matcher(net_fn, theta0.detach(), target.detach(), images, labels, log_lr, plan, augment, label_logits)
