@@ -29,19 +29,19 @@ from .evaluate import evaluate_synset
 # %% auto #0
 __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'POLICIES', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT',
            'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'StartPolicy', 'FixedStart', 'LinearStart', 'pearson_trend',
-           'AdaptiveStart', 'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor', 'image_optimizer',
-           'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset', 'train_accuracy_evaluator',
-           'distill_folder', 'gd_distill']
+           'AdaptiveStart', 'WindowStart', 'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor',
+           'image_optimizer', 'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
+           'train_accuracy_evaluator', 'distill_folder', 'gd_distill']
 
 # %% ../nbs/10_distill.ipynb #dbc8f07b
-METHODS = ('stm', 'mtt', 'linear')
+METHODS = ('stm', 'mtt', 'linear', 'window')
 INITS = ('auto', 'confident', 'real', 'mean', 'noise')
 LABELS = ('auto', 'soft', 'hard')
 
 @dataclasses.dataclass
 class DistillConfig:
     "All settings of one distillation run (paper nomenclature); defaults are the documented CPU setting for simulated galaxies."
-    method: str = 'stm'            # 'stm' (adaptive cap), 'mtt' (fixed T⁺) or 'linear' (cap widening linearly to T⁺)
+    method: str = 'stm'            # 'stm' (adaptive cap), 'mtt' (fixed T⁺), 'linear' (cap widening linearly to T⁺) or 'window' (DATM: [T⁻, cap))
     ipc: int = 1                   # Synthetic images per class
     syn_steps: int = 10            # N: student steps per iteration
     expert_epochs: int = 1         # M: target is τ[t+M]
@@ -57,7 +57,8 @@ class DistillConfig:
     lr_label: float = 0.2          # Learning rate of the label logits (SGD with `momentum`)
     init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'mean' (class means), 'noise', or 'auto': confident at IPC 1, real above
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
-    initial_cap: int = 1           # c₀: first STM cap
+    initial_cap: int = 1           # c₀: first STM cap (and the first upper end of the 'linear' and 'window' ranges)
+    min_start_epoch: int = 0       # T⁻: lowest start epoch of the 'window' method (DATM's difficulty window)
     trend_every: int = 10          # Iterations between trend tests
     trend_lambda: float = 5.       # λ: level up when r < −λ·s
     overfit_sigma: float = 3.      # Level up too when r > overfit_sigma·s
@@ -93,6 +94,8 @@ class DistillConfig:
         for name in ('eval_every', 'checkpoint_every'):
             require(getattr(self, name) >= 0, f"{name} must be 0 (never) or more", ConfigError, option=name, value=getattr(self, name))
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
+        require(0 <= self.min_start_epoch < self.initial_cap, "min_start_epoch must lie in [0, initial_cap)", ConfigError,
+                min_start_epoch=self.min_start_epoch, initial_cap=self.initial_cap)
         require(self.initial_cap <= self.max_start_epoch, "initial_cap exceeds max_start_epoch", ConfigError,
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
         Augment.from_name(self.augment)    # 'galaxy', 'dsa', 'none' or a strategy such as 'rotate'; refuses others, naming them
@@ -256,7 +259,19 @@ class AdaptiveStart(StartPolicy):
 
     def log(self) -> dict: return {'start_epoch_cap': self.cap, 'history_len': len(self.history), 'phase': self.phase}
 
-POLICIES = {'stm': AdaptiveStart, 'mtt': FixedStart, 'linear': LinearStart}   # method name → StartPolicy (`METHODS`)
+class WindowStart(LinearStart):
+    "DATM's difficulty window: start epochs uniform in [`min_start_epoch`, cap), the cap widening linearly to `max_start_epoch`."
+    phase = 'window'
+    def __init__(self, max_start_epoch:int, initial_cap:int, iterations:int, min_start_epoch:int=0):
+        super().__init__(max_start_epoch, initial_cap, iterations); self.min_start_epoch = min_start_epoch
+    @classmethod
+    def from_config(cls, config:DistillConfig) -> WindowStart:
+        return cls(config.max_start_epoch, config.initial_cap, config.iterations, config.min_start_epoch)
+    def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
+        super().start_epoch(iteration, generator)   # grows the cap (and draws, which keeps the random stream aligned with 'linear')
+        return int(torch.randint(self.min_start_epoch, self.cap, (1,), generator=generator))
+
+POLICIES = {'stm': AdaptiveStart, 'mtt': FixedStart, 'linear': LinearStart, 'window': WindowStart}   # method name → StartPolicy (`METHODS`)
 
 def make_policy(config:DistillConfig) -> StartPolicy:
     "The start-epoch policy of `config.method`, from `POLICIES`."
@@ -645,12 +660,13 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
 def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_curate)
                buffers:str=None,           # Expert buffer folder (gd_buffers)
                out:str=None,               # Run folder (created; rerun to resume)
-               method:str=None,            # stm | mtt | linear
+               method:str=None,            # stm | mtt | linear | window (DATM's difficulty window)
                preset:str=None,            # A name in PRESETS (options below override it)
                ipc:int=None,               # Images per class
                syn_steps:int=None,         # N: student steps per iteration
                expert_epochs:int=None,     # M: epochs between start and target
                max_start_epoch:int=None,   # T⁺ (MTT) or the largest cap (STM)
+               min_start_epoch:int=None,   # T⁻: lowest start epoch (window)
                lr_img:float=None,          # Image learning rate
                lr_lr:float=None,           # Paper's rate on α (applied to log α scaled by 1/α₀²)
                lr_teacher:float=None,      # α₀, initial student step size
@@ -673,7 +689,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
     for name, value in (('data', data), ('buffers', buffers), ('out', out)):
         require(value is not None, f"--{name} is required", ConfigError, option=name)
     config, zca = make_config(preset, method=method, ipc=ipc, syn_steps=syn_steps, expert_epochs=expert_epochs,
-                              max_start_epoch=max_start_epoch, lr_img=lr_img, lr_lr=lr_lr, lr_teacher=lr_teacher,
+                              max_start_epoch=max_start_epoch, min_start_epoch=min_start_epoch, lr_img=lr_img, lr_lr=lr_lr, lr_teacher=lr_teacher,
                               batch_syn=batch_syn, iterations=iterations, probe_every=probe_every, eval_every=eval_every,
                               checkpoint_every=checkpoint_every, num_eval=num_eval, eval_epochs=eval_epochs, seed=seed,
                               constant_memory=constant_memory or None, augment=augment,
