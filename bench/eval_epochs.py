@@ -1,6 +1,6 @@
 """Evaluation length: the same distilled sets and small baselines trained for 300 and for 1000 epochs (MTT: 1000).
 
-Every set (each distilled synset given, one random real galaxy per class, the class means) is evaluated with the
+Every set (each distilled synset given, as many random real galaxies per class as the sets hold, the class means) is evaluated with the
 architecture the sets were distilled for (the synsets' `model_spec`) by the
 protocol of `gd_eval` — the step size picked from `EvalConfig.lr_grid` on the *train* split, then `--num_eval` fresh
 networks on the test split — once per epoch count, so the rows differ only in how long the networks train.
@@ -29,7 +29,8 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     ds, files = load_dataset(a.data), sorted(glob.glob(a.syn))
-    spec = ModelSpec.from_dict(SynSet.load(files[0]).meta['model_spec'])   # the students' architecture, for every row
+    first = SynSet.load(files[0])
+    spec = ModelSpec.from_dict(first.meta['model_spec'])   # the students' architecture, for every row
     epochs = [int(e) for e in a.epochs.split(',')]
     rows = []
     for ep in epochs:
@@ -40,7 +41,7 @@ def main():
             rows.append({'set': Path(f).parent.name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr,
                          'seconds': time.perf_counter() - t0})
             print(rows[-1], flush=True)
-        for name, r in evaluate_baselines(ds, 1, spec, baselines=('random', 'class_mean'), num_eval=a.num_eval, epochs=ep,
+        for name, r in evaluate_baselines(ds, first.ipc, spec, baselines=('random', 'class_mean'), num_eval=a.num_eval, epochs=ep,
                                           device='cpu', seed=0, show_progress=False).items():
             rows.append({'set': name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr, 'seconds': r.seconds})
             print(rows[-1], flush=True)
@@ -50,7 +51,7 @@ def main():
     for s in sets:
         lines.append(f'| {s} | ' + ' | '.join(f"{100 * cell[s, e]['acc_mean']:.1f} ± {100 * cell[s, e]['acc_std']:.1f} % (lr {cell[s, e]['lr']})"
                                              for e in epochs) + ' |')
-    distilled = [s for s in sets if s not in ('random_ipc1', 'class_mean')]
+    distilled = [s for s in sets if not s.startswith('random_ipc') and s != 'class_mean']
     means = {e: np.mean([cell[s, e]['acc_mean'] for s in distilled]) for e in epochs}
     md = (f"Data `{a.data}`; {len(distilled)} distilled sets (`{a.syn}`); {a.num_eval} test networks per set, step size from the grid "
           f"on the train split, for each epoch count.\n\n" + '\n'.join(lines) + "\n\nMean of the distilled sets: "
