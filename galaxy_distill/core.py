@@ -339,7 +339,8 @@ class RunDir:
         if self._lock is not None: _unlock_folder(self._lock); self._lock = None
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
-    def __del__(self): self.close()
+    def __del__(self):
+        with contextlib.suppress(Exception): self.close()   # at interpreter exit the module may be half torn down
     def __truediv__(self, name): return self.path/name
     def __repr__(self): return f"RunDir({str(self.path)!r}, kind={self.kind!r})"
 
