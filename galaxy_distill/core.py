@@ -340,7 +340,8 @@ class RunDir:
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
     def __del__(self):
-        with contextlib.suppress(Exception): self.close()   # at interpreter exit the module may be half torn down
+        try: self.close()
+        except Exception: pass   # at interpreter exit the module may be half torn down (no global name is safe)
     def __truediv__(self, name): return self.path/name
     def __repr__(self): return f"RunDir({str(self.path)!r}, kind={self.kind!r})"
 
