@@ -5,7 +5,7 @@ writes `bench/results/<name>.json` (the numbers) and `bench/results/<name>.md` (
 machine, the command and the date), then rebuilds BENCHMARKS.md from every section. Rerunning one
 benchmark updates its own section and leaves the others as they were.
 """
-import datetime, json, os, platform, resource, sys, time
+import datetime, json, os, platform, resource, shlex, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ class Timer:
 def record(name: str, title: str, markdown: str, data: dict, command: str | None = None):
     "Save one benchmark's numbers and its Markdown section, then rebuild BENCHMARKS.md."
     RESULTS.mkdir(parents=True, exist_ok=True)
-    command = command or 'python ' + ' '.join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
+    command = command or 'python ' + shlex.join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])   # quoted: globs and spaces survive a paste
     date = datetime.date.today().isoformat()
     meta = {'name': name, 'title': title, 'command': command, 'machine': machine(), 'date': date}
     (RESULTS/f'{name}.json').write_text(json.dumps({**meta, 'results': data}, indent=2, default=str) + '\n')
