@@ -23,7 +23,7 @@ __all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'USER_ERRORS', 'GalaxyDistillError', 'D
            'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed', 'make_generator',
            'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path', 'atomic_write_text',
            'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint',
-           'environment_info', 'RunDir', 'command', 'progress']
+           'environment_info', 'RunDir', 'worker_init', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -398,6 +398,19 @@ class RunDir:
             if value <= upto: keep.append(line)
         if len(keep) != len(lines) or not text.endswith('\n'): atomic_write_text(f, '\n'.join(keep) + '\n')
         return len(keep) - 1
+
+# %% ../nbs/00_core.ipynb #a3410026
+_PR_SET_PDEATHSIG = 1   # <linux/prctl.h>
+
+def worker_init(parent_pid:int,       # `os.getpid()` of the process that creates the pool
+                threads:int|None=1):  # torch threads per worker (None: leave as is)
+    "Pool initializer: the worker dies with `parent_pid` (Linux: PR_SET_PDEATHSIG) and uses `threads` torch threads."
+    if threads is not None: torch.set_num_threads(threads)
+    if not sys.platform.startswith('linux'): return
+    import ctypes, signal
+    try: ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError): return          # no prctl: keep the standard behaviour
+    if os.getppid() != parent_pid: os._exit(1)       # the parent died before the request took effect
 
 # %% ../nbs/00_core.ipynb #a995821c
 USER_ERRORS = (GalaxyDistillError, OSError, UnicodeError, MemoryError, torch.OutOfMemoryError)

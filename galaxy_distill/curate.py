@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_curate.ipynb #03c541f9
 from __future__ import annotations
-import concurrent.futures, dataclasses, math, re, sys, time
+import concurrent.futures, dataclasses, math, os, re, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from fastcore.script import store_true
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import functional as TF
 
-from .core import command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require
+from .core import command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require, worker_init
 from .data import IMAGE_EXTENSIONS, ImageRejected, check_usable, Dataset, ImageSet, load_vision, read_image, save_dataset
 from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
 
@@ -94,8 +94,6 @@ def load_prepared(path:str|Path|tuple, size:int, crop:float=0.5, angles=(0.0,), 
     except DataError as e: return 'unreadable', str(e)
 
 # %% ../nbs/03_curate.ipynb #926d6cda
-def _init_process(): torch.set_num_threads(1)
-
 def _first(path) -> Path: return Path(path[0] if isinstance(path, (tuple, list)) else path)
 def _file_name(path) -> str: return '+'.join(Path(p).name for p in path) if isinstance(path, (tuple, list)) else Path(path).name
 
@@ -115,7 +113,7 @@ def read_many(paths:list,                  # Image files
                 results[i] = load_prepared(p, size, crop, angles, channels, bands)
             return results
         executor = (concurrent.futures.ThreadPoolExecutor(workers) if pool == 'thread'
-                    else concurrent.futures.ProcessPoolExecutor(workers, initializer=_init_process))
+                    else concurrent.futures.ProcessPoolExecutor(workers, initializer=worker_init, initargs=(os.getpid(),)))
         with executor:
             futures = {executor.submit(load_prepared, p, size, crop, tuple(angles), channels, bands): i for i, p in enumerate(paths)}
             for f in progress(concurrent.futures.as_completed(futures), total=len(futures), comment='reading images', show=show):

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import check_memory, MAX_IMAGE_SIZE, command, ConfigError, RunDir, derive_seed, fingerprint, progress, require
+from .core import check_memory, MAX_IMAGE_SIZE, command, ConfigError, RunDir, derive_seed, fingerprint, progress, require, worker_init
 from .data import Dataset, ImageSet, load_dataset, save_dataset
 from . import catalogs
 
@@ -264,7 +264,7 @@ def simulate(config:SimulationConfig=SimulationConfig(), # What to render
             for split, n in (('train', c.n_per_class), ('test', c.test_per_class)) for i in range(n * len(GZOO2_CLASSES))]
     if workers == 1: results = map(_render_job, (j for *_, j in jobs))
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
         results = pool.map(_worker(), [j for *_, j in jobs], chunksize=max(1, min(32, len(jobs) // (4 * workers))))
     try: rendered = list(progress(results, total=len(jobs), comment='rendering galaxies', show=show))
     finally:
