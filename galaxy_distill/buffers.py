@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from safetensors import safe_open
 from torch import nn
 
-from .core import (check_sgd, command, tensor_header, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, fingerprint, format_error,
+from .core import (check_sgd, command, tensor_header, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, die_with_parent, fingerprint, format_error,
                                  load_json, load_metadata, load_tensors, make_generator, progress, require, save_json,
                                  save_tensors, to_jsonable)
 from .data import Dataset, load_dataset
@@ -512,6 +512,7 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
     if world <= 1 or dist.is_initialized():
         yield (dist.get_rank(), dist.get_world_size(), device) if dist.is_initialized() else (0, 1, device)
         return
+    die_with_parent(os.getppid())   # a killed torchrun takes its ranks with it
     if device.type == 'cuda':
         device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', '0')))
         torch.cuda.set_device(device)

@@ -23,7 +23,7 @@ __all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'USER_ERRORS', 'GalaxyDistillError', 'D
            'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed', 'make_generator',
            'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path', 'atomic_write_text',
            'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint',
-           'environment_info', 'RunDir', 'worker_init', 'command', 'progress']
+           'environment_info', 'RunDir', 'die_with_parent', 'worker_init', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -301,6 +301,7 @@ class RunDir:
                  config:Mapping|None=None, # The full configuration of the run (a dict or dataclass)
                  kind:str='run',           # The command that owns the folder ('gd_distill', ...)
                  may_change:Iterable[str]=(), # Config keys allowed to differ when resuming
+                 added:Mapping|None=None,  # Settings newer than some runs: the value a run that predates one had
                  overwrite:bool=False,     # Replace a run of the same kind whose configuration differs
                  resumable:bool=True):     # False: a rerun clears the previous outputs (the command starts again)
         self.path, self.kind, self._lock = Path(path), kind, None
@@ -308,6 +309,7 @@ class RunDir:
         self.path.mkdir(parents=True, exist_ok=True)
         self.config = to_jsonable(config or {})
         self._lock = _lock_folder(self.path)
+        self.added = dict(added or {})
         try: self._open(set(may_change), overwrite, resumable)
         except BaseException: self.close(); raise
 
@@ -325,7 +327,7 @@ class RunDir:
             old_kind = old.get('kind', self.kind if set(old['config']) <= set(self.config) else None)
             require(old_kind == self.kind, f"The output folder holds a {old_kind or 'different'} run, not a {self.kind} run; "
                     "choose another folder", ConfigError, folder=self.path, contents=shown)
-            prev = old['config']
+            prev = {**self.added, **old['config']}   # a run from before a setting existed ran with its old behaviour
             changed = sorted(k for k in set(prev) | set(self.config) if prev.get(k) != self.config.get(k) and k not in may_change)
             started = contents != ['config.json']   # a run that wrote only its config never started
             require(not changed or overwrite or not started,
@@ -399,18 +401,23 @@ class RunDir:
         if len(keep) != len(lines) or not text.endswith('\n'): atomic_write_text(f, '\n'.join(keep) + '\n')
         return len(keep) - 1
 
-# %% ../nbs/00_core.ipynb #a3410026
+# %% ../nbs/00_core.ipynb #6d68fa00
 _PR_SET_PDEATHSIG = 1   # <linux/prctl.h>
 
-def worker_init(parent_pid:int,       # `os.getpid()` of the process that creates the pool
-                threads:int|None=1):  # torch threads per worker (None: leave as is)
-    "Pool initializer: the worker dies with `parent_pid` (Linux: PR_SET_PDEATHSIG) and uses `threads` torch threads."
-    if threads is not None: torch.set_num_threads(threads)
+def die_with_parent(parent_pid:int # `os.getpid()` of the parent, taken before the fork
+                   ):
+    "End this process when its parent dies (Linux: PR_SET_PDEATHSIG); exit now if the parent is already gone."
     if not sys.platform.startswith('linux'): return
     import ctypes, signal
     try: ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
     except (OSError, AttributeError): return          # no prctl: keep the standard behaviour
     if os.getppid() != parent_pid: os._exit(1)       # the parent died before the request took effect
+
+def worker_init(parent_pid:int,       # `os.getpid()` of the process that creates the pool
+                threads:int|None=1):  # torch threads per worker (None: leave as is)
+    "Pool initializer: the worker dies with `parent_pid` (`die_with_parent`) and uses `threads` torch threads."
+    if threads is not None: torch.set_num_threads(threads)
+    die_with_parent(parent_pid)
 
 # %% ../nbs/00_core.ipynb #a995821c
 USER_ERRORS = (GalaxyDistillError, OSError, UnicodeError, MemoryError, torch.OutOfMemoryError)

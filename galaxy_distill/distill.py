@@ -4,13 +4,14 @@
 
 # %% ../nbs/10_distill.ipynb #eaaed164
 from __future__ import annotations
-import copy, dataclasses, math, sys, time
+import copy, dataclasses, hashlib, math, sys, time
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 from fastcore.basics import patch, store_attr
 from fastcore.script import store_true
@@ -23,14 +24,14 @@ from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .augment import Augment
 from .models import ModelSpec
 from .matching import UnrollPlan, _soft_targets, flat_model, match_gradients, matching_loss, plan_unroll, unroll_first_order
-from .buffers import MemoryBuffer, TrajectoryBuffer
+from .buffers import MemoryBuffer, TrajectoryBuffer, _broadcast_error, distributed
 from .evaluate import evaluate_synset
 
 # %% auto #0
 __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'POLICIES', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT',
            'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'StartPolicy', 'FixedStart', 'LinearStart', 'pearson_trend',
-           'AdaptiveStart', 'WindowStart', 'make_policy', 'expert_predictions', 'MetricsRow', 'LearnedTensor',
-           'image_optimizer', 'Distiller', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
+           'AdaptiveStart', 'WindowStart', 'make_policy', 'expert_predictions', 'Group', 'MetricsRow', 'LearnedTensor',
+           'image_optimizer', 'Distiller', 'Segment', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
            'train_accuracy_evaluator', 'distill_folder', 'gd_distill']
 
 # %% ../nbs/10_distill.ipynb #dbc8f07b
@@ -67,6 +68,7 @@ class DistillConfig:
     finetune_decay: float = 0.8    # Fine-tuning: lr_img factor
     lr_floor_ratio: float = 0.005  # Stop fine-tuning once lr_img < ratio × initial lr_img
     probe_every: int = 1           # Probe the next epoch every k-th iteration
+    segments: int | None = None    # Trajectory segments matched per iteration, their gradients averaged (None: one per process; spread over the processes under torchrun)
     constant_memory: bool = False  # Recompute per-step quantities in the backward pass
     augment: str = 'galaxy'        # Augmentation inside the unroll and the evaluations: 'galaxy', 'dsa', 'none' or a strategy ('rotate', 'crop_rotate', …)
     eval_every: int = 100          # Iterations between evaluations (0: none)
@@ -84,6 +86,7 @@ class DistillConfig:
         for name in ('lr_img', 'lr_lr', 'lr_teacher', 'lr_floor_ratio', 'lr_label'):
             v = getattr(self, name)
             require(math.isfinite(v) and v > 0, f"{name} must be a positive number", ConfigError, option=name, value=v)
+        require(self.segments is None or self.segments >= 1, "segments must be at least 1", ConfigError, option='segments', value=self.segments)
         require(self.batch_syn is None or self.batch_syn >= 1, "batch_syn must be at least 1", ConfigError, option='batch_syn', value=self.batch_syn)
         require(self.init in INITS, "Unknown init", ConfigError, option='init', value=self.init, expected=list(INITS))
         require(self.labels in LABELS, "Unknown labels", ConfigError, option='labels', value=self.labels, expected=list(LABELS))
@@ -158,8 +161,8 @@ class StartPolicy:
     def from_config(cls, config:DistillConfig) -> StartPolicy:
         "The policy that `config` describes."
         raise NotImplementedError
-    def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
-        "The start epoch t of this iteration's match (target: t + M)."
+    def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
+        "The start epoch t of segment `segment` of `segments` matched at `iteration` (target: t + M)."
         raise NotImplementedError
     def probe_epoch(self, iteration:int) -> int | None:
         "An epoch to probe at `iteration` (a forward-only match whose loss goes to `observe`), or None."
@@ -184,7 +187,7 @@ class FixedStart(StartPolicy):
     def __init__(self, max_start_epoch:int): super().__init__(max_start_epoch)
     @classmethod
     def from_config(cls, config:DistillConfig) -> FixedStart: return cls(config.max_start_epoch)
-    def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
+    def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
         return int(torch.randint(self.cap, (1,), generator=generator))
 
 class LinearStart(FixedStart):
@@ -195,7 +198,7 @@ class LinearStart(FixedStart):
         self.initial_cap, self.max_cap, self.iterations = initial_cap, max_start_epoch, iterations
     @classmethod
     def from_config(cls, config:DistillConfig) -> LinearStart: return cls(config.max_start_epoch, config.initial_cap, config.iterations)
-    def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
+    def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
         frac = iteration / max(self.iterations - 1, 1)
         self.cap = min(self.max_cap, self.initial_cap + int(frac * (self.max_cap - self.initial_cap + 1)))
         return super().start_epoch(iteration, generator)
@@ -229,8 +232,8 @@ class AdaptiveStart(StartPolicy):
         return cls(c.max_start_epoch, c.initial_cap, c.start_order, c.trend_every, c.trend_lambda, c.overfit_sigma,
                    c.stage_max, c.finetune_every, c.finetune_decay, c.lr_floor_ratio, c.probe_every)
 
-    def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
-        if self.order == 'cyclic': return iteration % self.cap
+    def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
+        if self.order == 'cyclic': return (iteration * segments + segment) % self.cap   # the segments of an iteration continue the cycle
         return int(torch.randint(self.cap, (1,), generator=generator))
 
     def probe_epoch(self, iteration:int) -> int | None:
@@ -267,7 +270,7 @@ class WindowStart(LinearStart):
     @classmethod
     def from_config(cls, config:DistillConfig) -> WindowStart:
         return cls(config.max_start_epoch, config.initial_cap, config.iterations, config.min_start_epoch)
-    def start_epoch(self, iteration:int, generator:torch.Generator) -> int:
+    def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
         super().start_epoch(iteration, generator)   # grows the cap (and draws, which keeps the random stream aligned with 'linear')
         return int(torch.randint(self.min_start_epoch, self.cap, (1,), generator=generator))
 
@@ -291,6 +294,45 @@ def expert_predictions(net_fn:Callable,      # Student `(flat, x) -> logits`
         theta = buffer.params(e, epoch).to(images.device, torch.float32)
         total = total + torch.cat([net_fn(theta, images[i:i + batch_size]).softmax(1) for i in range(0, len(images), batch_size)])
     return total / buffer.n_experts
+
+# %% ../nbs/10_distill.ipynb #923351bf
+class Group:
+    "The processes distilling one set: `rank`, `size`, and the collectives the loop needs (nothing to do for a group of one)."
+    def __init__(self, rank:int=0, size:int=1): self.rank, self.size = rank, size
+
+    @classmethod
+    def current(cls) -> Group:
+        "The torch.distributed group this process joined (`buffers.distributed`), or a group of one."
+        if dist.is_available() and dist.is_initialized(): return cls(dist.get_rank(), dist.get_world_size())
+        return cls()
+
+    def reduce(self, loss:torch.Tensor, probe:float|None, grads:dict[str, torch.Tensor]) -> tuple:
+        "`loss`, `probe` (0. where another process probed; None: nobody did) and `grads` summed over the group: one all-reduce."
+        if self.size == 1: return loss, probe, grads
+        names = list(grads)
+        flat = torch.cat([loss.reshape(1).float(), torch.tensor([0. if probe is None else probe], device=loss.device),
+                          *(grads[n].detach().reshape(-1).float() for n in names)])
+        dist.all_reduce(flat)
+        out, at = {}, 2
+        for n in names: out[n] = flat[at:at + grads[n].numel()].reshape(grads[n].shape).to(grads[n].dtype); at += grads[n].numel()
+        return flat[0], None if probe is None else float(flat[1]), out
+
+    def from_rank0(self, obj:Any) -> Any:
+        "Rank 0's `obj`, on every process (a pickled broadcast)."
+        if self.size == 1: return obj
+        box = [obj if self.rank == 0 else None]
+        dist.broadcast_object_list(box, src=0)
+        return box[0]
+
+    def gather(self, obj:Any) -> list:
+        "Every process's `obj`, in rank order."
+        if self.size == 1: return [obj]
+        out = [None] * self.size
+        dist.all_gather_object(out, obj)
+        return out
+
+    def __repr__(self): return f"Group(rank={self.rank}, size={self.size})"
+
 
 # %% ../nbs/10_distill.ipynb #ad0ebd16
 @dataclasses.dataclass
@@ -365,10 +407,15 @@ class Distiller:
                  run:RunDir|None=None,          # Run folder for metrics, snapshots and checkpoints
                  device:str|torch.device='cpu', # Where to compute
                  meta:dict|None=None,           # Extra header metadata of saved sets
-                 show:bool|None=None):          # Progress bar
+                 show:bool|None=None,           # Progress bar
+                 group:Group|None=None):        # The processes distilling this set together (None: this process alone)
         self.config, self.buffer, self.net_fn, self.augment, self.evaluator = config, buffer, net_fn, augment, evaluator
         config.check_buffer(buffer.epochs)
         self.run_dir, self.device, self.show, self.init = run, torch.device(device), show, init
+        self.group = group or Group()
+        self.segments = config.segments or self.group.size
+        require(self.segments >= self.group.size, "segments must be at least the number of processes (one each at least)",
+                ConfigError, segments=self.segments, processes=self.group.size)
         self.meta = {**init.meta, **(meta or {}), 'method': config.method}
         self.labels = init.labels.to(self.device)
         sgd = lambda lr: (lambda ps: torch.optim.SGD(ps, lr=lr, momentum=config.momentum))
@@ -429,14 +476,33 @@ def _restore(self:Distiller, state:dict):
     for name, lt in self.learned.items(): lt.load(state[name])
 
 # %% ../nbs/10_distill.ipynb #84fe5d2e
+@dataclasses.dataclass
+class Segment:
+    "One trajectory segment of an iteration: which expert, from which start epoch, and the draws of its unroll."
+    index: int          # Position in the iteration (0 … segments − 1); process `index mod size` matches it
+    expert: int         # Expert matched
+    start: int          # Start epoch t (target t + M)
+    plan: UnrollPlan    # Minibatches and augmentation of the N student steps
+
 @patch
-def match(self:Distiller, expert:int, start:int, target_epoch:int, images:torch.Tensor, generator:torch.Generator,
-          gradients:bool=True, log_lr:torch.Tensor|None=None):
-    "Matching loss (and `(loss, gradients by name)` when `gradients`) of the student from τ[`start`] toward τ[`target_epoch`]."
+def draw_segments(self:Distiller, iteration:int) -> list[Segment]:
+    "The segments of `iteration`: segment 0 draws from the run's generator (so one segment is the classic loop), segment j > 0 from a generator seeded by (seed, iteration, j)."
+    c, segments = self.config, []
+    for j in range(self.segments):
+        g = self.generator if j == 0 else make_generator(derive_seed(c.seed, 'segment', iteration, j))
+        expert = int(torch.randint(self.buffer.n_experts, (1,), generator=g))
+        start = self.policy.start_epoch(iteration, g, j, self.segments)
+        segments.append(Segment(j, expert, start, plan_unroll(len(self.images), c.syn_steps, c.batch_syn, g, self.augment, self.device)))
+    return segments
+
+@patch
+def match(self:Distiller, expert:int, start:int, target_epoch:int, images:torch.Tensor, generator:torch.Generator|None,
+          gradients:bool=True, log_lr:torch.Tensor|None=None, plan:UnrollPlan|None=None):
+    "Matching loss (and `(loss, gradients by name)` when `gradients`) of the student from τ[`start`] toward τ[`target_epoch`]; the unroll's draws are `plan`, or drawn from `generator`."
     theta0 = self.buffer.params(expert, start).to(self.device, torch.float32)
     target = self.buffer.params(expert, target_epoch).to(self.device, torch.float32)
     log_lr = self.log_lr if log_lr is None else log_lr
-    plan = plan_unroll(len(images), self.config.syn_steps, self.config.batch_syn, generator, self.augment, self.device)
+    if plan is None: plan = plan_unroll(len(images), self.config.syn_steps, self.config.batch_syn, generator, self.augment, self.device)
     if not gradients:
         theta_n = unroll_first_order(self.net_fn, theta0, images, self.targets(), log_lr.detach().exp(), plan, self.augment)
         return matching_loss(theta_n, theta0, target)
@@ -445,17 +511,30 @@ def match(self:Distiller, expert:int, start:int, target_epoch:int, images:torch.
 
 def _finite(*ts) -> bool: return all(bool(torch.isfinite(t).all()) for t in ts)
 
+def _joined(values:list) -> int|str:
+    "One segment's value as is; several as 'a;b;…' (one `metrics.csv` cell)."
+    return values[0] if len(values) == 1 else ';'.join(map(str, values))
+
 @patch
 def step(self:Distiller) -> dict:
     "One distillation iteration; returns its `metrics.csv` row."
-    c, it, t0 = self.config, self.iteration, time.perf_counter()
-    expert = int(torch.randint(self.buffer.n_experts, (1,), generator=self.generator))
-    start = self.policy.start_epoch(it, self.generator)
+    c, it, t0, group = self.config, self.iteration, time.perf_counter(), self.group
+    segments = self.draw_segments(it)
     cap_log = self.policy.log()
-    loss, grads = self.match(expert, start, start + c.expert_epochs, self.images, self.generator)
+    loss = torch.zeros((), device=self.device)
+    grads = {name: torch.zeros_like(lt.tensor) for name, lt in self.learned.items()}
+    for s in segments:
+        if s.index % group.size != group.rank: continue           # another process matches this one
+        seg_loss, seg_grads = self.match(s.expert, s.start, s.start + c.expert_epochs, self.images, None, plan=s.plan)
+        loss = loss + seg_loss
+        for name in grads: grads[name] = grads[name] + seg_grads[name]
     probe_epoch, probe_expert, probe_gen = self.policy.probe(it, c.seed, self.buffer.n_experts) or (None, None, None)
-    probe = None if probe_epoch is None else float(self.match(   # forward only, no graph into the images
-        probe_expert, probe_epoch, probe_epoch + c.expert_epochs, self.images.detach(), probe_gen, gradients=False))
+    probe = None if probe_epoch is None else 0.                    # 0: another process probes (one does, in turn)
+    if probe_epoch is not None and it % group.size == group.rank:
+        probe = float(self.match(probe_expert, probe_epoch, probe_epoch + c.expert_epochs, self.images.detach(), probe_gen,
+                                 gradients=False))                 # forward only, no graph into the images
+    loss, probe, grads = group.reduce(loss, probe, grads)
+    loss, grads = loss / self.segments, {name: g / self.segments for name, g in grads.items()}
     skipped = not _finite(loss, *grads.values())
     if not skipped:
         for name, rate in self.learning_rates().items(): self.learned[name].step(grads[name], rate)
@@ -472,7 +551,8 @@ def step(self:Distiller) -> dict:
     seconds = time.perf_counter() - t0
     self.elapsed += seconds
     return dataclasses.asdict(MetricsRow(
-        self.iteration, expert, start, **cap_log, loss=float(loss) if math.isfinite(float(loss)) else None,
+        self.iteration, _joined([s.expert for s in segments]), _joined([s.start for s in segments]), **cap_log,
+        loss=float(loss) if math.isfinite(float(loss)) else None,
         probe_epoch=probe_epoch, probe_expert=probe_expert, probe_loss=probe, lr_img=self.lr_img, syn_lr=self.syn_lr,
         event=';'.join(f'{k}={v}' for k, v in events.items() if k not in ('trend_r', 'trend_s')), trend_r=events.get('trend_r'),
         nan_skip=int(skipped), seconds=seconds, elapsed=self.elapsed))
@@ -481,15 +561,20 @@ def step(self:Distiller) -> dict:
 CHECKPOINT = 'checkpoint.safetensors'
 
 @patch
-def save_checkpoint(self:Distiller, path:str|Path):
-    "Write the whole loop state to `path` atomically: each learned tensor and its optimiser state as `learned.NAME.KEY`."
-    tensors = {f'learned.{name}.{key}': t for name, st in self._good.items() for key, t in st.items()}   # the last good state: never NaN
+def loop_state(self:Distiller) -> tuple[dict, dict]:
+    "The whole loop state as `(tensors on the CPU, JSON-able metadata)`: what a checkpoint holds and what rank 0 gives the others."
+    tensors = {f'learned.{name}.{key}': t.cpu() for name, st in self._good.items() for key, t in st.items()}   # the last good state: never NaN
     tensors.update(generator=self.generator.get_state(), torch_rng=rng_state()['torch_cpu'])
     meta = {'iteration': self.iteration, 'nan_scale': self.nan_scale, 'nan_skips': self.nan_skips, 'nan_streak': self.nan_streak,
             'eval_failures': self.eval_failures,
             'policy': self.policy.state_dict(), 'best_acc': self.best_acc, 'best_iteration': self.best_iteration,
             'elapsed': self.elapsed, 'learned': sorted(self.learned)}
-    save_tensors(path, tensors, meta)
+    return tensors, meta
+
+@patch
+def save_checkpoint(self:Distiller, path:str|Path):
+    "Write the whole loop state to `path` atomically: each learned tensor and its optimiser state as `learned.NAME.KEY`."
+    save_tensors(path, *self.loop_state())
 
 _FIRST_RELEASE = {'images': 'learned.images.value', 'log_lr': 'learned.log_lr.value',
                   'mom_img': 'learned.images.momentum_buffer', 'mom_lr': 'learned.log_lr.momentum_buffer'}
@@ -497,14 +582,18 @@ _FIRST_RELEASE = {'images': 'learned.images.value', 'log_lr': 'learned.log_lr.va
 @patch
 def load_checkpoint(self:Distiller, path:str|Path):
     "Restore the loop state written by `save_checkpoint` (or by the first release, which had images and log α only)."
-    t, meta = load_tensors(path, self.device), load_metadata(path)
+    self.load_loop_state(load_tensors(path, self.device), load_metadata(path), Path(path))
+
+@patch
+def load_loop_state(self:Distiller, t:dict, meta:dict, path:Path|None=None):
+    "Restore what `loop_state` returned (`path`: the checkpoint it came from, named in errors)."
     t = {_FIRST_RELEASE.get(k, k): v for k, v in t.items()}
     found = sorted({k.split('.')[1] for k in t if k.startswith('learned.')})
-    require(found == sorted(self.learned), "The checkpoint learned other tensors than this run", file=Path(path),
+    require(found == sorted(self.learned), "The checkpoint learned other tensors than this run", file=path,
             checkpoint=found, run=sorted(self.learned))
     state = {name: {k.split('.', 2)[2]: v for k, v in t.items() if k.startswith(f'learned.{name}.')} for name in found}
     for name, st in state.items():
-        require(st['value'].shape == self.learned[name].tensor.shape, f"Checkpoint {name} do not match this run", file=Path(path),
+        require(st['value'].shape == self.learned[name].tensor.shape, f"Checkpoint {name} do not match this run", file=path,
                 checkpoint=tuple(st['value'].shape), run=tuple(self.learned[name].tensor.shape))
     self._restore(state)
     self._good = self._capture()
@@ -512,6 +601,26 @@ def load_checkpoint(self:Distiller, path:str|Path):
     self.policy.load_state_dict(meta['policy'])
     for k in ('iteration', 'nan_scale', 'nan_skips', 'best_acc', 'best_iteration', 'elapsed'): setattr(self, k, meta[k])
     self.eval_failures, self.nan_streak = meta.get('eval_failures', 0), meta.get('nan_streak', 0)
+
+@patch
+def sync(self:Distiller):
+    "Give every process rank 0's loop state: its start, or the checkpoint it resumed from."
+    if self.group.size == 1: return
+    state = self.group.from_rank0(self.loop_state() if self.group.rank == 0 else None)
+    if self.group.rank != 0: self.load_loop_state(*state)
+
+def _digest(tensors) -> str:
+    h = hashlib.sha256()
+    for t in tensors: h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+@patch
+def check_agreement(self:Distiller):
+    "Refuse to go on when the processes' learned tensors differ (compared by hash)."
+    if self.group.size == 1: return
+    digests = self.group.gather(_digest(self.learned[n].tensor for n in sorted(self.learned)))
+    require(len(set(digests)) == 1, "The processes' synthetic sets differ; the run stops (rank 0's last checkpoint is intact)",
+            DataError, iteration=self.iteration, digests=digests)
 
 # %% ../nbs/10_distill.ipynb #fbf59d20
 @patch
@@ -540,6 +649,7 @@ def run(self:Distiller) -> dict:
     ckpt = rd/CHECKPOINT if rd is not None else None
     resumed = ckpt is not None and ckpt.exists()
     if resumed: self.load_checkpoint(ckpt)
+    self.sync()                             # several processes: all continue from rank 0's state
     # rows past the checkpoint (before the first checkpoint: every row) will be logged again; a torn last line goes too
     if rd is not None: rd.trim_log('metrics', 'iteration', self.iteration if resumed else -1)
     if not resumed and c.eval_every and self.iteration == 0:
@@ -552,10 +662,13 @@ def run(self:Distiller) -> dict:
         if c.eval_every and (self.iteration % c.eval_every == 0 or self.iteration == c.iterations or self.policy.finished):
             row['train_acc'] = self.evaluate_now()
             if self.eval_event: row['event'] = ';'.join(filter(None, [row['event'], self.eval_event]))
+        checkpoint = c.checkpoint_every and self.iteration % c.checkpoint_every == 0
+        if checkpoint: self.check_agreement()
         if rd is not None:
             rd.log_row('metrics', row)
-            if c.checkpoint_every and self.iteration % c.checkpoint_every == 0: self.save_checkpoint(ckpt)
+            if checkpoint: self.save_checkpoint(ckpt)
     self.stop_reason = 'lr_img below floor' if self.policy.finished else 'iterations'
+    self.check_agreement()
     if rd is not None:
         if self.best_iteration is None: self.synset().save(rd/'synset.safetensors')
         self.save_checkpoint(ckpt)
@@ -569,7 +682,7 @@ def summary(self:Distiller) -> dict:
             'start_epoch_cap': self.policy.cap, 'level_ups': self.policy.level_ups,
             'phase': self.policy.log()['phase'], 'best_iteration': self.best_iteration, 'best_train_acc': self.best_acc,
             'syn_lr': self.syn_lr, 'lr_img': self.lr_img, 'nan_skips': self.nan_skips, 'eval_failures': self.eval_failures,
-            'stop_reason': self.stop_reason, 'learned': sorted(self.learned),
+            'stop_reason': self.stop_reason, 'learned': sorted(self.learned), 'segments': self.segments, 'processes': self.group.size,
             'distill_seconds': self.elapsed, 'seconds_per_iteration': self.elapsed / max(self.iteration, 1)}
 
 # %% ../nbs/10_distill.ipynb #91790f3c
@@ -636,23 +749,34 @@ def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, devic
         return res.acc_mean
     return evaluate
 
-def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict:
-    "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary."
-    device = default_device(device)
-    ds, buffer = load_dataset(data), TrajectoryBuffer(buffers, experts=_pinned_experts(out))   # a resume uses the experts it started with
-    check_buffer_matches(buffer, ds, buffers)
-    config.check_buffer(buffer.epochs)
-    net_fn, spec = _student(buffer, device)
-    init = initial_synset(ds, config, net_fn, buffer, device)
-    augment = Augment.from_name(config.augment)   # the package's one augmentation lookup
-    rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
-                'gd_distill', may_change=['iterations', 'eval_every', 'experts'])
-    if evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)
-    dist = Distiller(config, buffer, net_fn, init, augment, evaluator, rd, device,
-                     {'dataset_fingerprint': ds.fingerprint(), 'model_spec': spec.to_dict()}, show)
-    t0 = time.perf_counter()
-    result = dist.run()
-    return rd.write_summary(**result, wall_seconds=time.perf_counter() - t0, device=str(device))
+def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict|None:
+    "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary (None on ranks > 0 under torchrun)."
+    with distributed(default_device(device)) as (rank, size, device):
+        group = Group(rank, size)
+        config = dataclasses.replace(config, segments=config.segments or size)   # recorded: a resume on other processes keeps it
+        require(config.segments >= size, "segments must be at least the number of processes (one each at least)", ConfigError,
+                segments=config.segments, processes=size)
+        pinned = group.from_rank0(_pinned_experts(out) if rank == 0 else None)   # a resume uses the experts it started with
+        ds, buffer = load_dataset(data), TrajectoryBuffer(buffers, experts=pinned)
+        check_buffer_matches(buffer, ds, buffers)
+        config.check_buffer(buffer.epochs)
+        net_fn, spec = _student(buffer, device)
+        init = initial_synset(ds, config, net_fn, buffer, device)
+        augment = Augment.from_name(config.augment)   # the package's one augmentation lookup
+        rd, error = None, None
+        if rank == 0:   # rank 0 alone owns the folder; its refusal must reach the others, or they would wait forever
+            try: rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
+                             'gd_distill', may_change=['iterations', 'eval_every', 'experts'], added={'segments': 1})
+            except Exception as e: error = str(e) if isinstance(e, GalaxyDistillError) else f"{type(e).__name__}: {e}"
+        error = _broadcast_error(error, rank, size)
+        if error is not None: raise ConfigError(error)
+        if rank == 0 and evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)
+        distiller = Distiller(config, buffer, net_fn, init, augment, evaluator if rank == 0 else None, rd, device,
+                              {'dataset_fingerprint': ds.fingerprint(), 'model_spec': spec.to_dict()}, show if rank == 0 else False, group)
+        t0 = time.perf_counter()
+        result = distiller.run()
+        if rd is None: return None
+        return rd.write_summary(**result, wall_seconds=time.perf_counter() - t0, device=str(device))
 
 # %% ../nbs/10_distill.ipynb #2c2d0b6c
 @command(defaults=lambda: dataclasses.asdict(DistillConfig()),
@@ -673,6 +797,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                batch_syn:int=None,         # Synthetic minibatch per student step
                iterations:int=None,        # Iteration budget
                probe_every:int=None,       # STM: probe every k-th iteration
+               segments:int=None,          # Trajectory segments per iteration, gradients averaged (default: one per torchrun process)
                eval_every:int=None,        # Iterations between evaluations on the real train split
                checkpoint_every:int=None,  # Iterations between checkpoints
                num_eval:int=None,          # Networks per evaluation
@@ -685,18 +810,19 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                init:str=None,              # auto (confident at IPC 1, real above) | confident | real | mean (class means) | noise
                device:str=None,            # cpu, cuda, cuda:1 (default: CUDA when available)
                seed:int=None):             # Seed of every random draw
-    "Distil a dataset folder into synthetic images with MTT or STM (`--method`, `--ipc`, `--preset`)."
+    "Distil a dataset folder into synthetic images with MTT or STM (`--method`, `--ipc`, `--preset`); works under torchrun."
     for name, value in (('data', data), ('buffers', buffers), ('out', out)):
         require(value is not None, f"--{name} is required", ConfigError, option=name)
     config, zca = make_config(preset, method=method, ipc=ipc, syn_steps=syn_steps, expert_epochs=expert_epochs,
                               max_start_epoch=max_start_epoch, min_start_epoch=min_start_epoch, lr_img=lr_img, lr_lr=lr_lr, lr_teacher=lr_teacher,
-                              batch_syn=batch_syn, iterations=iterations, probe_every=probe_every, eval_every=eval_every,
+                              batch_syn=batch_syn, iterations=iterations, probe_every=probe_every, segments=segments, eval_every=eval_every,
                               checkpoint_every=checkpoint_every, num_eval=num_eval, eval_epochs=eval_epochs, seed=seed,
                               constant_memory=constant_memory or None, augment=augment,
                               image_optimizer=image_optimizer, labels=labels, lr_label=lr_label, init=init)
     require(not zca, "This preset distils ZCA-whitened data; run it from Python with whitened data and experts (zca_whitening)",
             ConfigError, preset=preset)
     summary = distill_folder(data, buffers, out, config, device)
+    if summary is None: return   # torchrun: rank 0 reports
     print(f"{summary['method']} ipc={summary['ipc']}: {summary['iterations']} iterations, cap {summary['start_epoch_cap']}, "
           f"best train acc {summary['best_train_acc']} at {summary['best_iteration']} → {Path(out)/'synset.safetensors'}")
     # returns nothing: the console script passes a returned value to sys.exit, which would exit non-zero
