@@ -3,7 +3,8 @@
 #   1. the CUDA-flagged notebook tests (`nbdev_test --flags cuda`);
 #   2. paper-scale settings on simulated galaxies: 128², ConvNet-3 width 128, nine classes (500/100 per class),
 #      experts, a short STM run at IPC 1 and at IPC 10, each evaluated against the baselines;
-#   3. the distillation speed benchmark on the GPU.
+#   3. the distillation speed benchmark on the GPU;
+#   4. with two GPUs or more: distillation over all of them (torchrun) against one (bench/distill_distributed.py).
 # Numbers go to $OUT/gpu_check.json (+ each stage's summary.json and log); OUT defaults to ./gpu_check_out.
 #
 # The GPU machine has Python and torch but not our other dependencies and no network. Prepare wheels where
@@ -55,6 +56,12 @@ for ipc in 1 10; do
       --full_epochs 30 --augment galaxy --device cuda
 done
 run distill_speed 60 $bin/python bench/distill_speed.py --device cuda
+ngpu=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU' || true)
+if [ "${ngpu:-0}" -ge 2 ]; then   # distillation over all GPUs (one torchrun process each) against one GPU, same per-process work
+  run distill_ranks 150 $bin/python bench/distill_distributed.py --data "$OUT/data" --buffers "$OUT/buffers" --out "$OUT/ranks" \
+      --processes "$ngpu" --iterations 60 --eval_every 30 --num_eval 1 \
+      --extra "--ipc 10 --syn_steps 20 --max_start_epoch 10 --eval_epochs 100 --device cuda --seed 0"
+fi
 
 $bin/python - "$OUT" "$(elapsed)" <<'PY'
 import json, sys
