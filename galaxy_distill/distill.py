@@ -11,7 +11,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 import torch
-import torch.distributed as dist
+import torch.distributed as torch_dist
 import torch.nn.functional as F
 from fastcore.basics import patch, store_attr
 from fastcore.script import store_true
@@ -295,7 +295,7 @@ def expert_predictions(net_fn:Callable,      # Student `(flat, x) -> logits`
         total = total + torch.cat([net_fn(theta, images[i:i + batch_size]).softmax(1) for i in range(0, len(images), batch_size)])
     return total / buffer.n_experts
 
-# %% ../nbs/10_distill.ipynb #923351bf
+# %% ../nbs/10_distill.ipynb #7d0817a7
 class Group:
     "The processes distilling one set: `rank`, `size`, and the collectives the loop needs (nothing to do for a group of one)."
     def __init__(self, rank:int=0, size:int=1): self.rank, self.size = rank, size
@@ -303,7 +303,7 @@ class Group:
     @classmethod
     def current(cls) -> Group:
         "The torch.distributed group this process joined (`buffers.distributed`), or a group of one."
-        if dist.is_available() and dist.is_initialized(): return cls(dist.get_rank(), dist.get_world_size())
+        if torch_dist.is_available() and torch_dist.is_initialized(): return cls(torch_dist.get_rank(), torch_dist.get_world_size())
         return cls()
 
     def reduce(self, loss:torch.Tensor, probe:float|None, grads:dict[str, torch.Tensor]) -> tuple:
@@ -312,7 +312,7 @@ class Group:
         names = list(grads)
         flat = torch.cat([loss.reshape(1).float(), torch.tensor([0. if probe is None else probe], device=loss.device),
                           *(grads[n].detach().reshape(-1).float() for n in names)])
-        dist.all_reduce(flat)
+        torch_dist.all_reduce(flat)
         out, at = {}, 2
         for n in names: out[n] = flat[at:at + grads[n].numel()].reshape(grads[n].shape).to(grads[n].dtype); at += grads[n].numel()
         return flat[0], None if probe is None else float(flat[1]), out
@@ -321,14 +321,14 @@ class Group:
         "Rank 0's `obj`, on every process (a pickled broadcast)."
         if self.size == 1: return obj
         box = [obj if self.rank == 0 else None]
-        dist.broadcast_object_list(box, src=0)
+        torch_dist.broadcast_object_list(box, src=0)
         return box[0]
 
     def gather(self, obj:Any) -> list:
         "Every process's `obj`, in rank order."
         if self.size == 1: return [obj]
         out = [None] * self.size
-        dist.all_gather_object(out, obj)
+        torch_dist.all_gather_object(out, obj)
         return out
 
     def __repr__(self): return f"Group(rank={self.rank}, size={self.size})"
@@ -752,7 +752,7 @@ def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, devic
 def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict|None:
     "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary (None on ranks > 0 under torchrun)."
     with distributed(default_device(device)) as (rank, size, device):
-        group = Group(rank, size)
+        group = Group.current()                                          # joined by `distributed` under torchrun
         config = dataclasses.replace(config, segments=config.segments or size)   # recorded: a resume on other processes keeps it
         require(config.segments >= size, "segments must be at least the number of processes (one each at least)", ConfigError,
                 segments=config.segments, processes=size)
