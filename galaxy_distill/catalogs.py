@@ -15,10 +15,11 @@ import torch
 from .core import MAX_IMAGE_SIZE, ConfigError, DataError, derive_seed, format_error, make_generator, require
 
 # %% auto #0
-__all__ = ['ANSWERS', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS', 'WILLETT_PARENTS', 'CLEAN_RULES',
-           'CATALOG_FORMATS', 'FRACTION_KINDS', 'SCHEMES', 'question_of', 'gzoo2_scores', 'clean_classes',
-           'normalize_id', 'id_lost_precision', 'read_catalog', 'catalog_columns', 'detect_format', 'default_id_col',
-           'vote_fractions', 'question_votes', 'CurateConfig', 'Selection', 'select_candidates']
+__all__ = ['ANSWERS', 'ZOOBOT', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS', 'WILLETT_PARENTS',
+           'CLEAN_RULES', 'CATALOG_FORMATS', 'FRACTION_KINDS', 'SCHEMES', 'question_of', 'gzoo2_scores',
+           'clean_classes', 'normalize_id', 'id_lost_precision', 'read_catalog', 'catalog_columns', 'zoobot_suffix',
+           'zoobot_column', 'detect_format', 'default_id_col', 'vote_fractions', 'question_votes', 'CurateConfig',
+           'Selection', 'select_candidates']
 
 # %% ../nbs/02_catalogs.ipynb #473b496b
 ANSWERS = {  # short name: (GZ2 column stem, Kaggle column)
@@ -48,6 +49,22 @@ ANSWERS = {  # short name: (GZ2 column stem, Kaggle column)
     'arms_more_than_4': ('t11_arms_number_a36_more_than_4', 'Class11.5'),
     'arms_cant_tell': ('t11_arms_number_a37_cant_tell', 'Class11.6'),
 }
+
+ZOOBOT = {  # short name: (question, answer) as galaxy-datasets / Zoobot name GZ2 columns: `{question}-gz2_{answer}[_fraction]`
+    'smooth': ('smooth-or-featured', 'smooth'), 'features': ('smooth-or-featured', 'featured-or-disk'),
+    'star': ('smooth-or-featured', 'artifact'),
+    'edge_on': ('disk-edge-on', 'yes'), 'not_edge_on': ('disk-edge-on', 'no'),
+    'bar': ('bar', 'yes'), 'no_bar': ('bar', 'no'), 'spiral': ('has-spiral-arms', 'yes'), 'no_spiral': ('has-spiral-arms', 'no'),
+    'bulge_none': ('bulge-size', 'no'), 'bulge_noticeable': ('bulge-size', 'just-noticeable'),
+    'bulge_obvious': ('bulge-size', 'obvious'), 'bulge_dominant': ('bulge-size', 'dominant'),
+    'odd': ('something-odd', 'yes'), 'not_odd': ('something-odd', 'no'),
+    'round': ('how-rounded', 'round'), 'in_between': ('how-rounded', 'in-between'), 'cigar': ('how-rounded', 'cigar'),
+    'bulge_rounded': ('bulge-shape', 'round'), 'bulge_boxy': ('bulge-shape', 'boxy'), 'no_bulge': ('bulge-shape', 'no-bulge'),
+    'arms_tight': ('spiral-winding', 'tight'), 'arms_medium': ('spiral-winding', 'medium'), 'arms_loose': ('spiral-winding', 'loose'),
+    'arms_1': ('spiral-arm-count', '1'), 'arms_2': ('spiral-arm-count', '2'), 'arms_3': ('spiral-arm-count', '3'),
+    'arms_4': ('spiral-arm-count', '4'), 'arms_more_than_4': ('spiral-arm-count', 'more-than-4'),
+    'arms_cant_tell': ('spiral-arm-count', 'cant-tell'),
+}   # the odd-feature answers (t08) have no column there
 
 def question_of(answer:str) -> str:
     "The question ('t01' … 't11') an answer belongs to."
@@ -138,7 +155,7 @@ def id_lost_precision(value) -> bool:
     return bool(_SCIENTIFIC.match(str(value).strip())) and len(normalize_id(value).lstrip('-')) > 15
 
 # %% ../nbs/02_catalogs.ipynb #cd20beaf
-CATALOG_FORMATS = ('auto', 'gz2', 'kaggle', 'labels')
+CATALOG_FORMATS = ('auto', 'gz2', 'kaggle', 'zoobot', 'labels')
 FRACTION_KINDS = ('auto', 'debiased', 'fraction', 'weighted_fraction')
 _KAGGLE_COLUMN = re.compile(r'^Class\d+\.\d+$')
 
@@ -170,21 +187,35 @@ def catalog_columns(path:str|Path) -> list[str]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise DataError(format_error(f"Unreadable CSV: {e}", file=path)) from e
 
+_ZOOBOT_SMOOTH = re.compile(r'^smooth-or-featured(-gz2)?_smooth(_fraction)?$')
+
+def zoobot_suffix(columns:list[str]) -> str:
+    "'-gz2' when the galaxy-datasets columns carry it (`smooth-or-featured-gz2_smooth`), else ''."
+    return '-gz2' if any(c.startswith('smooth-or-featured-gz2_') for c in columns) else ''
+
+def zoobot_column(answer:str, suffix:str, fraction:bool=False) -> str:
+    "The galaxy-datasets column of `answer`: its vote count, or (`fraction`) its fraction of the question's votes."
+    q, a = ZOOBOT[answer]
+    return f"{q}{suffix}_{a}" + ('_fraction' if fraction else '')
+
 def detect_format(columns:list[str]) -> str:
-    "'kaggle' (Class1.1 …), 'gz2' (t01_smooth_or_features_…) or 'labels' from a catalogue's `columns`."
+    "'kaggle' (Class1.1 …), 'gz2' (t01_smooth_or_features_…), 'zoobot' (smooth-or-featured-gz2_smooth …) or 'labels' from `columns`."
     if any(_KAGGLE_COLUMN.match(c) for c in columns): return 'kaggle'
     if any(c.startswith(ANSWERS['smooth'][0]) for c in columns): return 'gz2'
+    if any(_ZOOBOT_SMOOTH.match(c) for c in columns): return 'zoobot'
     return 'labels'
 
 def default_id_col(columns:list[str], fmt:str) -> str|None:
     "The id column a format uses by default, if present."
-    for c in {'kaggle': ['GalaxyID'], 'gz2': ['dr7objid', 'objid', 'OBJID', 'dr8objid', 'id']}.get(fmt, ['id', 'ID', 'objid']):
+    defaults = {'kaggle': ['GalaxyID'], 'gz2': ['dr7objid', 'objid', 'OBJID', 'dr8objid', 'id'],
+                'zoobot': ['id_str', 'dr7objid', 'objid', 'iauname', 'id']}
+    for c in defaults.get(fmt, ['id', 'ID', 'objid']):
         if c in columns: return c
     return None
 
 # %% ../nbs/02_catalogs.ipynb #1e3f6606
 def vote_fractions(table:pd.DataFrame,      # The catalogue, columns as read by `read_catalog`
-                   fmt:str,                 # 'gz2' or 'kaggle'
+                   fmt:str,                 # 'gz2', 'kaggle' or 'zoobot'
                    kind:str='auto',         # GZ2: 'auto', 'debiased', 'fraction' or 'weighted_fraction'
                    answers:list[str]=SCORED_ANSWERS, # Short names to return
                    file=None                # For error messages
@@ -202,7 +233,8 @@ def vote_fractions(table:pd.DataFrame,      # The catalogue, columns as read by 
             for a in answers:
                 if question_of(a) == q: out[a] = (raw[a] / total.where(total > 0)).where(total != 0, 0.0)
         return pd.DataFrame(out)[answers], 'kaggle_conditional'
-    require(fmt == 'gz2', "Vote fractions need a 'gz2' or 'kaggle' catalogue", ConfigError, format=fmt)
+    if fmt == 'zoobot': return _zoobot_fractions(table, answers, file)
+    require(fmt == 'gz2', "Vote fractions need a 'gz2', 'kaggle' or 'zoobot' catalogue", ConfigError, format=fmt)
     kinds = ['debiased', 'fraction', 'weighted_fraction'] if kind == 'auto' else [kind]
     closest = None
     for k in kinds:
@@ -212,8 +244,31 @@ def vote_fractions(table:pd.DataFrame,      # The catalogue, columns as read by 
         if closest is None or len(missing) < len(closest[1]): closest = (k, missing)
     raise DataError(format_error("GZ2 catalogue lacks vote-fraction columns", file=file, kind=closest[0], missing=closest[1]))
 
+def _zoobot_fractions(table, answers, file):
+    "galaxy-datasets columns: the `_fraction` columns, else each count over its question's counts."
+    sfx = zoobot_suffix(list(table.columns))
+    cols = {a: zoobot_column(a, sfx, True) for a in answers}
+    if all(c in table.columns for c in cols.values()):
+        return pd.DataFrame({a: pd.to_numeric(table[c], errors='coerce') for a, c in cols.items()}), 'fraction'
+    needed = [zoobot_column(a, sfx) for q in sorted({question_of(a) for a in answers}) for a in QUESTIONS[q]]
+    missing = [c for c in needed if c not in table.columns]
+    require(not missing, "Zoobot-style catalogue lacks vote columns (neither every _fraction nor every count)", DataError,
+            file=file, missing=missing[:6] + (['...'] if len(missing) > 6 else []))
+    counts, out = question_votes(table, 'zoobot'), {}
+    for a in answers:
+        total = counts[question_of(a)]
+        out[a] = (pd.to_numeric(table[zoobot_column(a, sfx)], errors='coerce') / total.where(total > 0)).where(total != 0, 0.0)
+    return pd.DataFrame(out), 'counts'   # a question nobody reached: fractions 0, as for Kaggle
+
 def question_votes(table:pd.DataFrame, fmt:str) -> pd.DataFrame|None:
-    "Votes per question (`_count` sums; t01 falls back to `total_classifications`), or None without counts (Kaggle)."
+    "Votes per question (GZ2 `_count` sums, t01 falling back to `total_classifications`; galaxy-datasets count sums), or None without counts (Kaggle)."
+    if fmt == 'zoobot':
+        sfx, out = zoobot_suffix(list(table.columns)), {}
+        for q, answers in QUESTIONS.items():
+            cols = [zoobot_column(a, sfx) for a in answers if a in ZOOBOT]
+            if cols and all(c in table.columns for c in cols):
+                out[q] = sum(pd.to_numeric(table[c], errors='coerce').fillna(0) for c in cols)
+        return pd.DataFrame(out) if out else None
     if fmt != 'gz2': return None
     out = {}
     for q, answers in QUESTIONS.items():
@@ -238,7 +293,7 @@ class CurateConfig:
     rotations: int = 1             # Copies of each train image, rotated 360°/rotations apart (paper: 10); test never
     id_col: str|None = None        # Id column (default by format: dr7objid, GalaxyID, id)
     label_col: str|None = None     # Label column (scheme 'labels')
-    catalog_format: str = 'auto'   # 'auto' (from the columns), 'gz2' (Hart16/Willett13), 'kaggle' or 'labels'
+    catalog_format: str = 'auto'   # 'auto' (from the columns), 'gz2' (Hart16/Willett13), 'kaggle', 'zoobot' (galaxy-datasets names) or 'labels'
     fraction: str = 'auto'         # GZ2 columns: 'auto' (debiased, else fraction), 'debiased', 'fraction', 'weighted_fraction'
     min_votes: int = 20            # Votes needed on t01 (gzoo2) or on each decisive question (clean); 0 disables
     min_confidence: float = 0.0    # Confidence floor: candidates at or below it are excluded (gzoo2, clean)
@@ -315,9 +370,11 @@ def select_candidates(catalog:str|Path,                # Catalogue CSV
         require(cfg.label_col in columns, "Catalogue lacks the label column", file=catalog, column=cfg.label_col, columns=columns[:12])
         table = read_catalog(catalog, [id_col, cfg.label_col])
     else:
-        require(fmt in ('gz2', 'kaggle'), "Scheme needs vote fractions: a GZ2 (t01_…) or Kaggle (Class1.1 …) catalogue",
-                ConfigError, file=catalog, scheme=cfg.scheme, format=fmt)
-        stems = tuple(ANSWERS[a][0] for a in SCORED_ANSWERS) + tuple(ANSWERS[a][1] for a in SCORED_ANSWERS)
+        require(fmt in ('gz2', 'kaggle', 'zoobot'), "Scheme needs vote fractions: a GZ2 (t01_…), Kaggle (Class1.1 …) or "
+                "galaxy-datasets (smooth-or-featured-gz2_smooth …) catalogue", ConfigError, file=catalog, scheme=cfg.scheme, format=fmt)
+        sfx = zoobot_suffix(columns)
+        stems = (tuple(ANSWERS[a][0] for a in SCORED_ANSWERS) + tuple(ANSWERS[a][1] for a in SCORED_ANSWERS)
+                 + tuple(zoobot_column(a, sfx) for a in SCORED_ANSWERS))
         wanted = [c for c in columns if c in (id_col, 'total_classifications') or c in stems or c.startswith(tuple(s + '_' for s in stems))]
         table = read_catalog(catalog, wanted, text_columns=[id_col])
     require(len(table) > 0, "The catalogue holds a header but no rows", file=catalog, columns=columns[:12])

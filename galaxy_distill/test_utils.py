@@ -15,11 +15,12 @@ from torch.nn.utils import parameters_to_vector
 
 from .core import make_generator
 from .data import Dataset, ImageSet, SynSet, class_mean_init, real_init
-from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, question_of
+from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, ZOOBOT, question_of, zoobot_column
 
 # %% auto #0
 __all__ = ['tiny_images', 'tiny_dataset', 'tiny_net', 'tiny_trajectory', 'class_fractions', 'make_gz2_row', 'tiny_gz2_catalog',
-           'tiny_kaggle_catalog', 'write_tiny_images', 'fake_run', 'Interrupt']
+           'tiny_willett_catalog', 'tiny_zoobot_catalog', 'tiny_kaggle_catalog', 'write_tiny_images', 'fake_run',
+           'Interrupt']
 
 # %% ../nbs/99_test_utils.ipynb #be409fc3
 def tiny_images(n_classes:int=3, # Number of classes
@@ -114,6 +115,35 @@ def tiny_gz2_catalog(folder:str|Path,  # Where to write `gz2_hart16.csv`
     bad[1][f"{ANSWERS['bar'][0]}_debiased"] = 1.7
     df = pd.DataFrame(rows + bad)
     df.to_csv(Path(folder)/'gz2_hart16.csv', index=False)
+    return df
+
+def tiny_willett_catalog(folder:str|Path,  # Where to write `zoo2MainSpecz.csv`
+                         per_class:int=2   # Galaxies per class
+                        ) -> pd.DataFrame:
+    "A tiny catalogue in the layout of Willett et al. (2013) Table 5: `dr7objid`, `_count` and `_weighted_fraction` columns."
+    rows = [make_gz2_row(2000 + k, name, 0.9 - 0.01 * k, kind='weighted_fraction')
+            for k, name in enumerate(list(GZOO2_CLASSES) * per_class)]
+    df = pd.DataFrame(rows)
+    df.to_csv(Path(folder)/'zoo2MainSpecz.csv', index=False)
+    return df
+
+def tiny_zoobot_catalog(folder:str|Path,   # Where to write `gz2_galaxy_datasets.csv`
+                        per_class:int=2,   # Galaxies per class
+                        suffix:str='-gz2', # Column suffix of the question ('' for renamed tables)
+                        fractions:bool=True, # Write `_fraction` columns (else counts only)
+                        votes:int=40       # Votes per question
+                       ) -> pd.DataFrame:
+    "A tiny catalogue with the GZ2 column names of galaxy-datasets / Zoobot (`id_str`, `smooth-or-featured-gz2_smooth`, …)."
+    rows = []
+    for k, name in enumerate(list(GZOO2_CLASSES) * per_class):
+        f = class_fractions(name, 0.9 - 0.01 * k)
+        row = {'id_str': f'J{3000 + k:06d}'}
+        for a in ZOOBOT:
+            row[zoobot_column(a, suffix)] = int(round(f[a] * votes))
+            if fractions: row[zoobot_column(a, suffix, True)] = f[a]
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    df.to_csv(Path(folder)/'gz2_galaxy_datasets.csv', index=False)
     return df
 
 def tiny_kaggle_catalog(folder:str|Path,  # Where to write `training_solutions_rev1.csv`
