@@ -37,7 +37,7 @@ __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'POLICIES', 'MAX_LOG_LR_STEP
 # %% ../nbs/10_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear', 'window')
 INITS = ('auto', 'confident', 'real', 'mean', 'noise')
-LABELS = ('auto', 'soft', 'hard')
+LABELS = ('auto', 'soft', 'expert', 'hard')
 
 @dataclasses.dataclass
 class DistillConfig:
@@ -54,7 +54,7 @@ class DistillConfig:
     iterations: int = 500          # Iteration budget
     momentum: float = 0.5          # SGD momentum of images (with image_optimizer='sgd'), log α and label logits
     image_optimizer: str = 'adam'  # 'adam' (scale-free: the same lr_img at any resolution) or 'sgd' (the paper's; lr_img in gradient units)
-    labels: str = 'auto'           # 'soft' (learned, DATM; start: the experts' final predictions), 'hard', or 'auto': soft at IPC 1, hard above
+    labels: str = 'auto'           # 'soft' (learned, DATM; start: the experts' final predictions), 'expert' (those predictions, fixed: TESLA), 'hard', or 'auto': soft at IPC 1, hard above
     lr_label: float = 0.2          # Learning rate of the label logits (SGD with `momentum`)
     init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'mean' (class means), 'noise', or 'auto': confident at IPC 1, real above
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
@@ -424,10 +424,12 @@ class Distiller:
             # lr_lr is the paper's rate on α; on log α the gradient is α·∂L/∂α, so scale by 1/α₀²
             'log_lr': LearnedTensor(torch.tensor(math.log(config.lr_teacher), device=self.device), sgd(config.lr_lr / config.lr_teacher**2),
                                     max_step=MAX_LOG_LR_STEP)}
-        if config.soft_labels:
+        self.fixed_soft = None                  # labels='expert': the experts' predictions, never updated (TESLA)
+        if config.soft_labels or config.labels == 'expert':
             p = init.soft_labels if init.soft_labels is not None else expert_predictions(
                 net_fn, buffer, init.images.float().to(self.device), buffer.epochs)
-            self.learned['label_logits'] = LearnedTensor(p.to(self.device).clamp_min(1e-8).log(), sgd(config.lr_label))
+            if config.soft_labels: self.learned['label_logits'] = LearnedTensor(p.to(self.device).clamp_min(1e-8).log(), sgd(config.lr_label))
+            else: self.fixed_soft = p.to(self.device).float()
         self.generator = make_generator(config.seed)
         self.policy = make_policy(config)
         self.iteration, self.nan_scale, self.nan_skips, self.nan_streak, self.eval_failures, self.eval_event = 0, 1., 0, 0, 0, None
@@ -453,16 +455,16 @@ class Distiller:
         return rates
 
     def targets(self) -> torch.Tensor:
-        "What the student trains on: the soft labels' probabilities (detached) or the hard labels."
+        "What the student trains on: the learned soft labels' probabilities (detached), the experts' fixed ones, or the hard labels."
         z = self.label_logits
-        return self.labels if z is None else _soft_targets(z.detach())
+        if z is not None: return _soft_targets(z.detach())
+        return self.labels if self.fixed_soft is None else self.fixed_soft
 
     def synset(self) -> SynSet:
         "The current synthetic set (detached, on the CPU)."
-        z = self.label_logits
+        soft = None if self.targets() is self.labels else self.targets().cpu()
         return SynSet(self.images.detach().cpu().clone(), self.labels.cpu(), self.syn_lr, self.init.classes, self.init.mean,
-                      self.init.std, {**self.meta, 'iteration': self.iteration, 'ipc': self.config.ipc},
-                      None if z is None else _soft_targets(z.detach()).cpu())
+                      self.init.std, {**self.meta, 'iteration': self.iteration, 'ipc': self.config.ipc}, soft)
 
 # %% ../nbs/10_distill.ipynb #214c5399
 @patch
@@ -506,7 +508,8 @@ def match(self:Distiller, expert:int, start:int, target_epoch:int, images:torch.
     if not gradients:
         theta_n = unroll_first_order(self.net_fn, theta0, images, self.targets(), log_lr.detach().exp(), plan, self.augment)
         return matching_loss(theta_n, theta0, target)
-    return match_gradients(self.net_fn, theta0, target, images, self.labels, log_lr, plan, self.augment,
+    labels = self.labels if self.fixed_soft is None else self.fixed_soft   # fixed soft labels train like hard ones: no gradient
+    return match_gradients(self.net_fn, theta0, target, images, labels, log_lr, plan, self.augment,
                            self.config.constant_memory, self.label_logits)
 
 def _finite(*ts) -> bool: return all(bool(torch.isfinite(t).all()) for t in ts)
@@ -805,7 +808,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                constant_memory:store_true=False, # Recompute the unroll in the backward pass (memory independent of N)
                augment:str=None,           # Augmentation preset: galaxy (default: any rotation, no flips) | dsa | none
                image_optimizer:str=None,   # sgd (paper) | adam (lr_img ≈ per-pixel step, the same at any resolution)
-               labels:str=None,            # auto (soft at IPC 1, hard above) | soft (learned, DATM) | hard
+               labels:str=None,            # auto (soft at IPC 1, hard above) | soft (learned, DATM) | expert (fixed, TESLA) | hard
                lr_label:float=None,        # Learning rate of the soft-label logits
                init:str=None,              # auto (confident at IPC 1, real above) | confident | real | mean (class means) | noise
                device:str=None,            # cpu, cuda, cuda:1 (default: CUDA when available)

@@ -119,7 +119,7 @@ def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
                     theta0:torch.Tensor,    # τ[t], the start
                     target:torch.Tensor,    # τ[t+M], the target
                     images:torch.Tensor,    # Synthetic images S (leaf)
-                    labels:torch.Tensor,    # Their hard labels (used when `label_logits` is None)
+                    labels:torch.Tensor,    # Their hard labels, or fixed N×K class probabilities (used when `label_logits` is None)
                     log_lr:torch.Tensor,    # log α (0-d leaf)
                     plan:UnrollPlan,        # Minibatches and augmentation of the N steps
                     augment=None,           # Differentiable augmentation with `aug(x, params)`, or None
