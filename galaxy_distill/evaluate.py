@@ -332,6 +332,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
             full_epochs:int=EvalConfig.full_epochs, # Epochs of the full-data baseline
             full_num_eval:int=None,  # Networks of the full-data baseline (default: --num_eval)
             lr_grid:str=None,        # Step sizes tried on every small set, comma-separated (default 0.003,0.01,0.03,0.1); none: learned α
+            grid_eval:int=EvalConfig.grid_eval, # Networks per step size of the grid, scored on the train split
             augment:str=EvalConfig.augment, # Augmentation: galaxy, dsa (vision benchmarks), none or a strategy
             split:str='test',        # Evaluation split
             device:str='auto',       # auto, cpu, cuda, cuda:1, ...
@@ -346,7 +347,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     names = [m.strip() for m in models.split(',') if m.strip()]
     grid = {} if lr_grid is None else {'lr_grid': () if lr_grid.strip().lower() == 'none' else _floats(lr_grid, 'lr_grid')}
     cfg = EvalConfig(num_eval=num_eval, epochs=epochs, augment=augment, models=tuple(names), full_epochs=full_epochs,
-                     full_num_eval=full_num_eval, **grid)
+                     full_num_eval=full_num_eval, grid_eval=grid_eval, **grid)
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
     dev = default_device(device)
