@@ -26,6 +26,7 @@ def main():
     p.add_argument('--data', required=True); p.add_argument('--syn', required=True, help='glob of synset files')
     p.add_argument('--epochs', default='300,1000'); p.add_argument('--num_eval', type=int, default=5)
     p.add_argument('--name', default='eval_epochs')
+    p.add_argument('--no_baselines', action='store_true', help='only the distilled sets (baselines measured elsewhere)')
     a = p.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     ds, files = load_dataset(a.data), sorted(glob.glob(a.syn))
@@ -41,8 +42,9 @@ def main():
             rows.append({'set': Path(f).parent.name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr,
                          'seconds': time.perf_counter() - t0})
             print(rows[-1], flush=True)
-        for name, r in evaluate_baselines(ds, first.ipc, spec, baselines=('random', 'class_mean'), num_eval=a.num_eval, epochs=ep,
-                                          device='cpu', seed=0, show_progress=False).items():
+        for name, r in ({} if a.no_baselines else evaluate_baselines(ds, first.ipc, spec, baselines=('random', 'class_mean'),
+                                                                      num_eval=a.num_eval, epochs=ep, device='cpu', seed=0,
+                                                                      show_progress=False)).items():
             rows.append({'set': name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr, 'seconds': r.seconds})
             print(rows[-1], flush=True)
     sets = list(dict.fromkeys(r['set'] for r in rows))
