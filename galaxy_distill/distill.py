@@ -743,13 +743,23 @@ def _student(buffer, device):
     spec = spec if isinstance(spec, ModelSpec) else ModelSpec.from_dict(spec)
     return flat_model(spec.build().to(device)), spec
 
-def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, device):
-    "`SynSet -> accuracy on the real train split` through `evaluate.evaluate_synset`."
+def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, device, group:Group|None=None):
+    "`SynSet -> accuracy on the real train split` through `evaluate.evaluate_synset`; in a `group` each process trains its share of the networks."
+    group = group or Group()
     def evaluate(syn):
-        res = evaluate_synset(syn, ds, model_spec, split='train', num_eval=config.num_eval, epochs=config.eval_epochs, lr=syn.syn_lr,
-                              device=device, seed=derive_seed(config.seed, 'eval'), augment=config.augment,
-                              show_progress=False)
-        return res.acc_mean
+        share, error, accs = list(range(group.rank, config.num_eval, group.size)), None, []
+        try:
+            if share: accs = evaluate_synset(syn, ds, model_spec, split='train', num_eval=config.num_eval, epochs=config.eval_epochs,
+                                             lr=syn.syn_lr, device=device, seed=derive_seed(config.seed, 'eval'),
+                                             augment=config.augment, show_progress=False, runs=share).accs
+        except GalaxyDistillError as e:            # a diverged network: every process must learn it, or the others would wait
+            if group.size == 1 or 'diverged' not in str(e): raise
+            error = str(e)
+        parts = group.gather((share, accs, error))
+        errors = [e for _, _, e in parts if e]
+        if errors: raise GalaxyDistillError(errors[0])
+        by_index = dict(kv for s, a, _ in parts for kv in zip(s, a))
+        return float(np.mean([by_index[i] for i in sorted(by_index)]))   # network order: the same mean whatever the group
     return evaluate
 
 def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:bool|None=None, evaluator=None) -> dict|None:
@@ -773,8 +783,8 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
             except Exception as e: error = str(e) if isinstance(e, GalaxyDistillError) else f"{type(e).__name__}: {e}"
         error = _broadcast_error(error, rank, size)
         if error is not None: raise ConfigError(error)
-        if rank == 0 and evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device)
-        distiller = Distiller(config, buffer, net_fn, init, augment, evaluator if rank == 0 else None, rd, device,
+        if evaluator is None and config.eval_every: evaluator = train_accuracy_evaluator(ds, spec, config, device, group)
+        distiller = Distiller(config, buffer, net_fn, init, augment, evaluator, rd, device,
                               {'dataset_fingerprint': ds.fingerprint(), 'model_spec': spec.to_dict()}, show if rank == 0 else False, group)
         t0 = time.perf_counter()
         result = distiller.run()

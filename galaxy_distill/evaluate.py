@@ -141,14 +141,14 @@ class EvalResult:
 
 # %% ../nbs/11_evaluate.ipynb #8c51b257
 def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, lr:float, epochs:int, split:str,
-                   device:torch.device, seed:int, ipc:int|None, show_progress:bool|None) -> EvalResult:
-    "Train one fresh network per entry of `sets` (callables returning `(x, y)`) and evaluate each on `split`."
+                   device:torch.device, seed:int, ipc:int|None, show_progress:bool|None, runs=None) -> EvalResult:
+    "Train one fresh network per entry of `sets` (callables returning `(x, y)`; only those at indices `runs` when given) and evaluate each on `split`."
     x_eval, y_eval = ds.tensors(split, device)
     tcfg = cfg.train_config(lr, epochs)
     accs, baccs, recalls, seeds, confusion, n_images = [], [], [], [], None, 0
     start = time.perf_counter()
-    for i, make_set in enumerate(progress(sets, comment=f'{name}/{spec.name}', show=show_progress)):
-        x, y = make_set()
+    for i in progress(range(len(sets)) if runs is None else runs, comment=f'{name}/{spec.name}', show=show_progress):
+        x, y = sets[i]()
         x, y, n_images = x.to(device), y.to(device), len(y)
         model = spec.build(seed=derive_seed(seed, 'eval', i, 'init')).to(device)
         train_classifier(model, x, y, tcfg, device=device, seed=derive_seed(seed, 'eval', i, 'train'), show_progress=False)
@@ -179,12 +179,12 @@ def pick_lr(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, epoch
     return max(usable, key=lambda lr: (usable[lr], -lr)), scores   # ties: the smaller step
 
 def _run_protocol(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, fixed_lr:float|None, epochs:int, split:str,
-                  device:torch.device, seed:int, ipc:int|None, show_progress:bool|None) -> EvalResult:
+                  device:torch.device, seed:int, ipc:int|None, show_progress:bool|None, runs=None) -> EvalResult:
     "`_evaluate_runs` at `fixed_lr`, or (`fixed_lr` None) at the step size `pick_lr` chooses from `cfg.lr_grid`."
     scores = None
     if fixed_lr is None: fixed_lr, scores = pick_lr(name, sets, ds, spec, cfg, epochs=epochs, device=device, seed=seed, ipc=ipc)
     r = _evaluate_runs(name, sets, ds, spec, cfg, lr=fixed_lr, epochs=epochs, split=split, device=device, seed=seed, ipc=ipc,
-                       show_progress=show_progress)
+                       show_progress=show_progress, runs=runs)
     r.lr_scores = scores
     return r
 
@@ -220,7 +220,8 @@ def evaluate_synset(syn:SynSet,                 # The synthetic set (images, lab
                     device:str|torch.device|None=None, # Where to train (default: CUDA when available)
                     seed:int=0,                 # Seed of network initialisations and training draws
                     name:str='synset',          # Name of the set in results
-                    show_progress:bool|None=None  # Progress bar over runs (None: unless GD_PROGRESS=0)
+                    show_progress:bool|None=None, # Progress bar over runs (None: unless GD_PROGRESS=0)
+                    runs=None                   # Indices of the networks to train among range(num_eval) (default all): one process's share
                    ) -> EvalResult:
     "Train `num_eval` fresh networks on `syn` (at the grid's best step size by default) and evaluate them on `ds`'s `split`."
     cfg = dataclasses.replace(config or EvalConfig(), **{k: v for k, v in dict(num_eval=num_eval, epochs=epochs, augment=augment).items()
@@ -232,7 +233,7 @@ def evaluate_synset(syn:SynSet,                 # The synthetic set (images, lab
     x, y = syn.images.detach().float(), syn.targets   # soft labels when the set has them
     fixed = lr if lr is not None else (None if cfg.lr_grid else syn.syn_lr)
     return _run_protocol(name, [lambda: (x, y)] * cfg.num_eval, ds, spec, cfg, fixed_lr=fixed, epochs=cfg.epochs, split=split,
-                         device=device, seed=seed, ipc=syn.ipc, show_progress=show_progress)
+                         device=device, seed=seed, ipc=syn.ipc, show_progress=show_progress, runs=runs)
 
 # %% ../nbs/11_evaluate.ipynb #84600fe2
 BASELINES = ('full', 'random', 'class_mean')
