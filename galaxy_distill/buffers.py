@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses, hashlib, json, math, os, re, shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import torch

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import contextlib, csv, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, shutil, sys, tempfile
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import torch

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import dataclasses, math
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd

@@ -9,22 +9,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-import pandas as pd
 import torch
 import torch.distributed as torch_dist
-import torch.nn.functional as F
 from fastcore.basics import patch, store_attr
 from fastcore.script import store_true
 
-from .core import (check_sgd, command, load_json, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device,
+from .core import (check_sgd, command, load_json, ConfigError, DataError, GalaxyDistillError, RunDir, default_device,
                                  derive_seed, load_metadata,
-                                 load_tensors, make_generator, progress, require, rng_state, save_json,
-                                 save_tensors, set_rng_state)
+                                 load_tensors, make_generator, progress, require, rng_state, save_tensors)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .augment import Augment
 from .models import ModelSpec
 from .matching import UnrollPlan, _soft_targets, flat_model, match_gradients, matching_loss, plan_unroll, unroll_first_order
-from .buffers import MemoryBuffer, TrajectoryBuffer, _broadcast_error, distributed
+from .buffers import TrajectoryBuffer, _broadcast_error, distributed
 from .evaluate import evaluate_synset
 
 # %% auto #0

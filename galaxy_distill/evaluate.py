@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json,
-                                 make_generator, progress, require, save_json, to_jsonable)
+from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, make_generator, progress, require, to_jsonable)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .models import ModelSpec
 from .augment import Augment

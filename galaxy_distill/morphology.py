@@ -5,15 +5,15 @@
 # %% ../nbs/13_morphology.ipynb #1ce2e270
 from __future__ import annotations
 import math, warnings
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .core import ConfigError, DataError, require
-from .data import Dataset, ImageSet, SynSet
+from .core import ConfigError, require
+from .data import ImageSet, SynSet
 
 # %% auto #0
 __all__ = ['METRICS', 'STATMORPH_COLUMNS', 'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image', 'light_map', 'measure',
@@ -215,7 +215,7 @@ def statmorph_measure(images:torch.Tensor,          # N×C×H×W (or N×H×W) im
                 s = statmorph.source_morphology(img, seg, weightmap=np.full_like(img, sigma), skybox_size=skybox_size)[0]
                 row = {k: float(getattr(s, v)) for k, v in STATMORPH_COLUMNS.items()}
                 row['flag'] = int(s.flag)
-            except Exception as e:  # statmorph raises on degenerate images
+            except Exception:  # statmorph raises on degenerate images
                 row = {k: float('nan') for k in STATMORPH_COLUMNS}; row['flag'] = 4
         rows.append(row)
     return pd.DataFrame(rows)

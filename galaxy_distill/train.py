@@ -18,7 +18,7 @@ from fastcore.script import store_true
 from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed,
                                  make_generator, progress, require, save_tensors)
 from .data import load_dataset
-from .models import ModelSpec, create_model, flat_params
+from .models import ModelSpec
 from .augment import Augment
 
 # %% auto #0

@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 
 from fastcore.script import store_true
-from galaxy_distill.core import (command, ConfigError, DataError, RunDir, atomic_path, derive_seed, load_json, make_generator,
+from galaxy_distill.core import (command, ConfigError, RunDir, atomic_path, derive_seed, load_json, make_generator,
     progress, require)
 from .data import Dataset, ImageSet, SynSet, load_dataset, real_init
 from .train import plot_confusion
@@ -399,7 +399,7 @@ def show_run(run:str|Path,                   # Run folder
              overwrite:bool=False,            # Replace figures made with other settings in `out`
              fits:bool=False) -> dict:        # Also write every prototype as FITS into `out/fits`
     "Write the figures, morphology tables, discovery check and `summary.json` of a run into `out`."
-    import matplotlib; import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt
     from galaxy_distill import morphology as M
     from galaxy_distill.catalogs import GZOO2_CLASSES   # not simulate: real data must not need GalSim
     r = load_run(run)
