@@ -27,6 +27,7 @@ def main():
     p.add_argument('--epochs', default='300,1000'); p.add_argument('--num_eval', type=int, default=5)
     p.add_argument('--name', default='eval_epochs')
     p.add_argument('--no_baselines', action='store_true', help='only the distilled sets (baselines measured elsewhere)')
+    p.add_argument('--split', default='test', help="'train' to compare settings without looking at the test split")
     a = p.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     ds, files = load_dataset(a.data), sorted(glob.glob(a.syn))
@@ -37,13 +38,13 @@ def main():
     for ep in epochs:
         for f in files:
             t0 = time.perf_counter()
-            r = evaluate_synset(SynSet.load(f), ds, spec, split='test', num_eval=a.num_eval, epochs=ep, device='cpu', seed=0,
+            r = evaluate_synset(SynSet.load(f), ds, spec, split=a.split, num_eval=a.num_eval, epochs=ep, device='cpu', seed=0,
                                 show_progress=False)
             rows.append({'set': Path(f).parent.name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr,
                          'seconds': time.perf_counter() - t0})
             print(rows[-1], flush=True)
         for name, r in ({} if a.no_baselines else evaluate_baselines(ds, first.ipc, spec, baselines=('random', 'class_mean'),
-                                                                      num_eval=a.num_eval, epochs=ep, device='cpu', seed=0,
+                                                                      num_eval=a.num_eval, epochs=ep, device='cpu', seed=0, split=a.split,
                                                                       show_progress=False)).items():
             rows.append({'set': name, 'epochs': ep, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'lr': r.lr, 'seconds': r.seconds})
             print(rows[-1], flush=True)
@@ -55,7 +56,7 @@ def main():
                                              for e in epochs) + ' |')
     distilled = [s for s in sets if not s.startswith('random_ipc') and s != 'class_mean']
     means = {e: np.mean([cell[s, e]['acc_mean'] for s in distilled]) for e in epochs}
-    md = (f"Data `{a.data}`; {len(distilled)} distilled sets (`{a.syn}`); {a.num_eval} test networks per set, step size from the grid "
+    md = (f"Data `{a.data}`; {len(distilled)} distilled sets (`{a.syn}`); {a.num_eval} networks per set scored on the {a.split} split, step size from the grid "
           f"on the train split, for each epoch count.\n\n" + '\n'.join(lines) + "\n\nMean of the distilled sets: "
           + ', '.join(f"{100 * means[e]:.1f} % at {e} epochs" for e in epochs) + '.\n')
     record(a.name, 'Evaluation length: 300 against 1000 epochs for every small set', md, {'rows': rows})
