@@ -729,10 +729,10 @@ def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, 
         init.meta = {'init': 'noise', 'dataset_fingerprint': ds.fingerprint()}   # no source_ids: nothing real was copied
     return init
 
-def _pinned_experts(out) -> list[int]|None:
-    "The expert ids a distillation run in `out` started with (None: no run there yet)."
+def _recorded(out, key:str):
+    "A setting the distillation run in `out` started with (None: no run there yet, or a run older than the setting)."
     cfg = Path(out)/'config.json'
-    return load_json(cfg).get('config', {}).get('experts') if cfg.is_file() else None
+    return load_json(cfg).get('config', {}).get(key) if cfg.is_file() else None
 
 def _student(buffer, device):
     "The student network of the buffer's model spec, as `net_fn`."
@@ -763,10 +763,11 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
     "Distil the dataset folder `data` with the expert folder `buffers` into the run folder `out`; returns the summary (None on ranks > 0 under torchrun)."
     with distributed(default_device(device)) as (rank, size, device):
         group = Group.current()                                          # joined by `distributed` under torchrun
-        config = dataclasses.replace(config, segments=config.segments or size)   # recorded: a resume on other processes keeps it
+        recorded = group.from_rank0((_recorded(out, 'experts'), _recorded(out, 'segments')) if rank == 0 else None)
+        pinned, segments = recorded                    # a resume uses the experts and the segments it started with
+        config = dataclasses.replace(config, segments=config.segments or segments or size)   # new runs: one per process
         require(config.segments >= size, "segments must be at least the number of processes (one each at least)", ConfigError,
                 segments=config.segments, processes=size)
-        pinned = group.from_rank0(_pinned_experts(out) if rank == 0 else None)   # a resume uses the experts it started with
         ds, buffer = load_dataset(data), TrajectoryBuffer(buffers, experts=pinned)
         check_buffer_matches(buffer, ds, buffers)
         config.check_buffer(buffer.epochs)
