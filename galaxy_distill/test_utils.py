@@ -100,6 +100,16 @@ def make_gz2_row(objid, name:str, strength:float=0.9, votes:int=40, kind:str='de
     return row
 
 # %% ../nbs/99_test_utils.ipynb #f15f2a60
+def _saved(rows:list, path:Path) -> pd.DataFrame:
+    "`rows` as a table, written to `path` (CSV, no index)."
+    df = pd.DataFrame(rows)
+    df.to_csv(path, index=False)
+    return df
+
+def _in_turn(per_class:int):
+    "(k, class name, strength) for `per_class` galaxies of every class in turn, the strength falling by 0.01 per galaxy."
+    for k, name in enumerate(list(GZOO2_CLASSES) * per_class): yield k, name, 0.9 - 0.01 * k
+
 def tiny_gz2_catalog(folder:str|Path,  # Where to write `gz2_hart16.csv`
                      per_class:int=3   # Clean galaxies per class
                     ) -> pd.DataFrame:
@@ -113,19 +123,14 @@ def tiny_gz2_catalog(folder:str|Path,  # Where to write `gz2_hart16.csv`
            make_gz2_row(1001, 'smooth_cigar')]
     bad[0][f"{ANSWERS['round'][0]}_debiased"] = float('nan')
     bad[1][f"{ANSWERS['bar'][0]}_debiased"] = 1.7
-    df = pd.DataFrame(rows + bad)
-    df.to_csv(Path(folder)/'gz2_hart16.csv', index=False)
-    return df
+    return _saved(rows + bad, Path(folder)/'gz2_hart16.csv')
 
 def tiny_willett_catalog(folder:str|Path,  # Where to write `zoo2MainSpecz.csv`
                          per_class:int=2   # Galaxies per class
                         ) -> pd.DataFrame:
     "A tiny catalogue in the layout of Willett et al. (2013) Table 5: `dr7objid`, `_count` and `_weighted_fraction` columns."
-    rows = [make_gz2_row(2000 + k, name, 0.9 - 0.01 * k, kind='weighted_fraction')
-            for k, name in enumerate(list(GZOO2_CLASSES) * per_class)]
-    df = pd.DataFrame(rows)
-    df.to_csv(Path(folder)/'zoo2MainSpecz.csv', index=False)
-    return df
+    return _saved([make_gz2_row(2000 + k, name, s, kind='weighted_fraction') for k, name, s in _in_turn(per_class)],
+                  Path(folder)/'zoo2MainSpecz.csv')
 
 def tiny_zoobot_catalog(folder:str|Path,   # Where to write `gz2_galaxy_datasets.csv`
                         per_class:int=2,   # Galaxies per class
@@ -135,30 +140,26 @@ def tiny_zoobot_catalog(folder:str|Path,   # Where to write `gz2_galaxy_datasets
                        ) -> pd.DataFrame:
     "A tiny catalogue with the GZ2 column names of galaxy-datasets / Zoobot (`id_str`, `smooth-or-featured-gz2_smooth`, …)."
     rows = []
-    for k, name in enumerate(list(GZOO2_CLASSES) * per_class):
-        f = class_fractions(name, 0.9 - 0.01 * k)
+    for k, name, strength in _in_turn(per_class):
+        f = class_fractions(name, strength)
         row = {'id_str': f'J{3000 + k:06d}'}
         for a in ZOOBOT:
             row[zoobot_column(a, suffix)] = int(round(f[a] * votes))
             if fractions: row[zoobot_column(a, suffix, True)] = f[a]
         rows.append(row)
-    df = pd.DataFrame(rows)
-    df.to_csv(Path(folder)/'gz2_galaxy_datasets.csv', index=False)
-    return df
+    return _saved(rows, Path(folder)/'gz2_galaxy_datasets.csv')
 
 def tiny_kaggle_catalog(folder:str|Path,  # Where to write `training_solutions_rev1.csv`
                         per_class:int=2   # Galaxies per class
                        ) -> pd.DataFrame:
     "A tiny catalogue in the Kaggle Galaxy Challenge format (`GalaxyID`, `Class1.1` …, cumulative down the tree)."
     rows = []
-    for k, name in enumerate(list(GZOO2_CLASSES) * per_class):
-        f = class_fractions(name, 0.9 - 0.01 * k)
+    for k, name, strength in _in_turn(per_class):
+        f = class_fractions(name, strength)
         cum = {'t01': 1.0, 't02': f['features'], 't07': f['smooth'], 't09': f['features'] * f['edge_on']}
         cum.update({q: f['features'] * f['not_edge_on'] for q in ('t03', 't04')})
         rows.append({'GalaxyID': 100000 + k, **{ANSWERS[a][1]: round(f[a] * cum[question_of(a)], 6) for a in SCORED_ANSWERS}})
-    df = pd.DataFrame(rows)
-    df.to_csv(Path(folder)/'training_solutions_rev1.csv', index=False)
-    return df
+    return _saved(rows, Path(folder)/'training_solutions_rev1.csv')
 
 # %% ../nbs/99_test_utils.ipynb #30125eb9
 def write_tiny_images(folder:str|Path,   # Where to write
