@@ -28,7 +28,9 @@ def run(name, out, args, processes, threads, segments):
     "One gd_distill run into `out/name`; returns its metrics and summary."
     folder = Path(out)/name
     cmd = [str(BIN/'gd_distill'), *args, '--out', str(folder), '--segments', str(segments)]
-    if processes > 1: cmd = [str(BIN/'torchrun'), '--standalone', f'--nproc_per_node={processes}', *cmd]
+    if processes > 1:   # one node over loopback: no host-name lookup (the flags of test_utils.torchrun_local)
+        cmd = [str(BIN/'torchrun'), '--nnodes=1', f'--nproc_per_node={processes}', '--rdzv-backend=c10d',
+               '--rdzv-endpoint=127.0.0.1:0', '--local-addr=127.0.0.1', *cmd]
     env = {**os.environ, 'GD_PROGRESS': '0', 'OMP_NUM_THREADS': str(threads)}
     t0 = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

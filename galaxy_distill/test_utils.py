@@ -4,7 +4,7 @@
 
 # %% ../nbs/99_test_utils.ipynb #f09bbd26
 from __future__ import annotations
-import json
+import json, os, subprocess, sys, tempfile
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +19,8 @@ from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, ZOOBOT,
 
 # %% auto #0
 __all__ = ['tiny_images', 'tiny_dataset', 'tiny_net', 'tiny_trajectory', 'class_fractions', 'make_gz2_row', 'tiny_gz2_catalog',
-           'tiny_willett_catalog', 'tiny_zoobot_catalog', 'tiny_kaggle_catalog', 'write_tiny_images', 'fake_run',
-           'Interrupt']
+           'tiny_willett_catalog', 'tiny_zoobot_catalog', 'tiny_kaggle_catalog', 'write_tiny_images', 'torchrun_local',
+           'process_groups_work', 'fake_run', 'Interrupt']
 
 # %% ../nbs/99_test_utils.ipynb #be409fc3
 def tiny_images(n_classes:int=3, # Number of classes
@@ -180,6 +180,39 @@ def write_tiny_images(folder:str|Path,   # Where to write
         im = Image.fromarray(arr).convert('L') if grey else Image.fromarray(arr)
         p = folder/f'{stem}{ext}'; im.save(p); paths.append(p)
     return paths
+
+# %% ../nbs/99_test_utils.ipynb #ca1e7faa
+def torchrun_local(*args:str,             # The script or console script, then its arguments
+                   n:int=2,               # Processes
+                   env:dict|None=None,    # Extra environment variables (added to this process's)
+                   timeout:float=600,     # Seconds before the group is killed
+                   popen:bool=False):     # Return the running `Popen` (output discarded) instead of waiting
+    "Run `args` as `n` torchrun processes on this machine over 127.0.0.1; a `CompletedProcess` (text output captured)."
+    torchrun = Path(sys.executable).parent/'torchrun'   # torch's launcher, installed beside this interpreter
+    cmd = [str(torchrun), '--nnodes=1', f'--nproc_per_node={n}', '--rdzv-backend=c10d', '--rdzv-endpoint=127.0.0.1:0',
+           '--local-addr=127.0.0.1', *map(str, args)]
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', **(env or {})}
+    if popen: return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+
+_PROBE = """
+import torch, torch.distributed as dist
+dist.init_process_group('gloo')
+x = torch.ones(1); dist.all_reduce(x); assert x.item() == dist.get_world_size()
+dist.destroy_process_group()
+"""
+
+def process_groups_work(timeout:float=120 # Seconds before giving up
+                       ) -> str|None:
+    "`None` if two gloo processes started by `torchrun_local` can all-reduce here, else the reason (last line of their output)."
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d)/'probe.py').write_text(_PROBE)
+        try: r = torchrun_local(Path(d)/'probe.py', timeout=timeout)
+        except subprocess.TimeoutExpired: return f'two gloo processes did not meet within {timeout:g} s'
+    if r.returncode == 0: return None
+    lines = [l for l in (r.stderr + r.stdout).splitlines() if l.strip()]
+    return lines[-1] if lines else f'torchrun exited {r.returncode}'
+
 
 # %% ../nbs/99_test_utils.ipynb #fcd72208
 def fake_run(folder:str|Path,     # Where to write the run folder
