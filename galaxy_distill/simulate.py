@@ -25,10 +25,10 @@ def require_galsim():
             "(or: conda install -c conda-forge galsim)", ConfigError)
 
 # %% auto #0
-__all__ = ['GZOO2_CLASSES', 'BAND_WAVELENGTH', 'POPULATION_COLOURS', 'SKY_RELATIVE', 'SIM_VERSION', 'SERSIC_N_GRID',
-           'require_galsim', 'parse_bands', 'draw_parameters', 'arm_pattern', 'incline', 'component_images',
-           'band_images', 'asinh_stretch', 'to_rgb', 'render_galaxy', 'SimulationConfig', 'simulate',
-           'default_cache_dir', 'cached_simulation', 'simulate_dataset', 'gd_simulate', 'show_classes']
+__all__ = ['GZOO2_CLASSES', 'BAND_WAVELENGTH', 'POPULATION_COLOURS', 'SKY_RELATIVE', 'PSF_WAVELENGTH_INDEX', 'SIM_VERSION',
+           'SERSIC_N_GRID', 'require_galsim', 'parse_bands', 'draw_parameters', 'arm_pattern', 'incline', 'band_psf',
+           'component_images', 'band_images', 'asinh_stretch', 'to_rgb', 'render_galaxy', 'SimulationConfig',
+           'simulate', 'default_cache_dir', 'cached_simulation', 'simulate_dataset', 'gd_simulate', 'show_classes']
 
 # %% ../nbs/04_simulate.ipynb #9b9c1b38
 GZOO2_CLASSES = list(catalogs.GZOO2_CLASSES)   # the nine classes of the paper's curation, in its order
@@ -40,7 +40,8 @@ POPULATION_COLOURS = {  # AB colour m_band - m_r of each stellar population
     'young': {'u': 1.00, 'g': 0.28, 'r': 0.0, 'i': -0.12, 'z': -0.18},
 }
 SKY_RELATIVE = {'u': 0.35, 'g': 0.55, 'r': 1.0, 'i': 1.5, 'z': 2.4}  # sky per pixel relative to r
-SIM_VERSION = 1  # bump when a change alters rendered pixels: it is part of the cache key
+PSF_WAVELENGTH_INDEX = -0.2   # seeing FWHM ∝ λ^(-1/5) (Kolmogorov turbulence): the PSF is broadest in u
+SIM_VERSION = 2  # bump when a change alters rendered pixels: it is part of the cache key (2: a PSF per band)
 
 def parse_bands(bands:str # Band letters, e.g. 'gri' or 'ugriz'
                ) -> str:
@@ -132,16 +133,16 @@ def incline(profile:galsim.GSObject, # A profile in the disk plane
 _GSPARAMS = galsim.GSParams(folding_threshold=1e-2, maxk_threshold=3e-3, kvalue_accuracy=1e-4) if galsim else None
 
 # %% ../nbs/04_simulate.ipynb #7f9ba5bc
-def component_images(p:dict,   # Galaxy parameters (`draw_parameters`)
-                     size:int  # Output image size S
-                    ) -> dict[str, np.ndarray]:
-    "Noise-free, PSF-convolved images of the old/disk/young populations of galaxy `p` (fractions of unit flux)."
-    psf = galsim.Moffat(beta=p['psf_beta'], fwhm=p['psf_fwhm'], gsparams=_GSPARAMS)
-    angle = p['position_angle_deg'] * galsim.degrees
-    def draw(profile, **kw):
-        return galsim.Convolve(profile.rotate(angle), psf, gsparams=_GSPARAMS).drawImage(
-            nx=size, ny=size, scale=1.0, offset=(p['dx'], p['dy']), **kw).array.astype(np.float64)
-    out, old = {}, []
+def band_psf(p:dict,      # Galaxy parameters: `psf_fwhm` (r band), `psf_beta`
+             band:str='r' # Band letter
+            ) -> galsim.Moffat:
+    "The Moffat PSF of galaxy `p` in `band`: the r-band FWHM scaled by (λ_band / λ_r)^(-1/5)."
+    fwhm = p['psf_fwhm'] * (BAND_WAVELENGTH[band] / BAND_WAVELENGTH['r']) ** PSF_WAVELENGTH_INDEX
+    return galsim.Moffat(beta=p['psf_beta'], fwhm=fwhm, gsparams=_GSPARAMS)
+
+def _populations(p:dict) -> tuple[dict, galsim.GSObject|None]:
+    "Galaxy `p`'s populations as GalSim profiles drawn by FFT (name → profile, at its share of unit flux), and its knots (photon shooting) or None."
+    smooth, old = {}, []
     if p['bulge_fraction'] > 0:
         bulge = galsim.Sersic(n=p['bulge_sersic_n'], half_light_radius=p['bulge_re'], gsparams=_GSPARAMS)
         old.append(bulge.shear(q=p['bulge_q'], beta=0 * galsim.degrees).withFlux(p['bulge_fraction']))
@@ -149,36 +150,54 @@ def component_images(p:dict,   # Galaxy parameters (`draw_parameters`)
         bar = galsim.Sersic(n=0.5, half_light_radius=0.6 * p['bar_length'], gsparams=_GSPARAMS)
         bar = bar.shear(q=p['bar_q'], beta=0 * galsim.degrees).rotate(p['bar_angle_deg'] * galsim.degrees)
         old.append(incline(bar, p).withFlux(p['bar_strength']))
-    if old: out['old'] = draw(galsim.Sum(old))
-    disk_fraction = 1 - p['bulge_fraction'] - p['bar_strength']
+    if old: smooth['old'] = galsim.Sum(old)
+    knots, disk_fraction = None, 1 - p['bulge_fraction'] - p['bar_strength']
     if p['disk_scale_radius'] > 0 and disk_fraction > 0:
-        out['disk'] = draw(galsim.InclinedExponential(
+        smooth['disk'] = galsim.InclinedExponential(
             p['inclination_deg'] * galsim.degrees, scale_radius=p['disk_scale_radius'], scale_h_over_r=p['disk_h_over_r'],
-            flux=disk_fraction * (1 - p['arm_strength'] - p['knot_fraction']), gsparams=_GSPARAMS))
-        young = np.zeros((size, size))
-        if p['arm_strength'] > 0: young += draw(incline(arm_pattern(p), p).withFlux(disk_fraction * p['arm_strength']))
+            flux=disk_fraction * (1 - p['arm_strength'] - p['knot_fraction']), gsparams=_GSPARAMS)
+        if p['arm_strength'] > 0: smooth['young'] = incline(arm_pattern(p), p).withFlux(disk_fraction * p['arm_strength'])
         if p['knot_fraction'] > 0:
-            knots = galsim.RandomKnots(p['n_knots'], half_light_radius=1.4 * p['disk_scale_radius'],
-                                       flux=disk_fraction * p['knot_fraction'], gsparams=_GSPARAMS,
-                                       rng=galsim.BaseDeviate(p['seed'] % 2**31 + 1))
-            young += draw(incline(knots, p), method='phot', n_photons=4000, rng=galsim.BaseDeviate(p['seed'] % 2**31 + 2))
-        if young.any(): out['young'] = young
+            knots = incline(galsim.RandomKnots(p['n_knots'], half_light_radius=1.4 * p['disk_scale_radius'],
+                                               flux=disk_fraction * p['knot_fraction'], gsparams=_GSPARAMS,
+                                               rng=galsim.BaseDeviate(p['seed'] % 2**31 + 1)), p)
+    return smooth, knots
+
+def _draw(p:dict, profile:galsim.GSObject, psf:galsim.GSObject, size:int, photons:bool=False) -> np.ndarray:
+    "`profile` of galaxy `p`, rotated to its position angle, through `psf`, on the `size`² pixel grid."
+    image = galsim.Convolve(profile.rotate(p['position_angle_deg'] * galsim.degrees), psf, gsparams=_GSPARAMS)
+    kw = dict(method='phot', n_photons=4000, rng=galsim.BaseDeviate(p['seed'] % 2**31 + 2)) if photons else {}
+    return image.drawImage(nx=size, ny=size, scale=1.0, offset=(p['dx'], p['dy']), **kw).array.astype(np.float64)
+
+def component_images(p:dict,      # Galaxy parameters (`draw_parameters`)
+                     size:int,    # Output image size S
+                     band:str='r' # Whose PSF (`band_psf`)
+                    ) -> dict[str, np.ndarray]:
+    "Noise-free images of the old/disk/young populations of galaxy `p` through `band`'s PSF (shares of unit flux)."
+    smooth, knots = _populations(p)
+    psf = band_psf(p, band)
+    out = {name: _draw(p, profile, psf, size) for name, profile in smooth.items()}
+    if knots is not None: out['young'] = out.get('young', 0) + _draw(p, knots, psf, size, photons=True)
     return out
+
+def _band_flux(p:dict, population:str, band:str) -> float:
+    "Counts of galaxy `p`'s `population` (at unit share) in `band`: its AB colour, with a per-galaxy scatter growing away from r."
+    colour = POPULATION_COLOURS[population][band] + p[f'colour_{population}'] * (
+        BAND_WAVELENGTH['r'] - BAND_WAVELENGTH[band]) / 300
+    return p['flux_r'] * 10 ** (-0.4 * colour)
 
 def band_images(p:dict,    # Galaxy parameters (`draw_parameters`)
                 size:int,  # Output image size S
                 bands:str  # Band letters, e.g. 'gri'
                ) -> np.ndarray:
-    "Sky-subtracted counts with shot noise of galaxy `p`: a `len(bands)×size×size` float32 array."
-    components = component_images(p, size)
+    "Sky-subtracted counts with shot noise of galaxy `p`, each band through its own PSF: a `len(bands)×size×size` float32 array."
+    smooth, knots = _populations(p)
     rng = np.random.default_rng([p['seed'], 7])
     out = np.empty((len(bands), size, size), np.float32)
     for k, band in enumerate(bands):
-        model = np.zeros((size, size))
-        for population, image in components.items():   # per-galaxy colour scatter, growing with distance from r
-            colour = POPULATION_COLOURS[population][band] + p[f'colour_{population}'] * (
-                BAND_WAVELENGTH['r'] - BAND_WAVELENGTH[band]) / 300
-            model += p['flux_r'] * 10 ** (-0.4 * colour) * image
+        psf = band_psf(p, band)
+        model = _draw(p, galsim.Sum([profile * _band_flux(p, name, band) for name, profile in smooth.items()]), psf, size)
+        if knots is not None: model += _band_flux(p, 'young', band) * _draw(p, knots, psf, size, photons=True)
         sky = p['sky_r'] * SKY_RELATIVE[band]
         out[k] = rng.poisson(np.clip(model, 0, None) + sky) - sky
     return out

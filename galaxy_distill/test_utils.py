@@ -181,7 +181,7 @@ def write_tiny_images(folder:str|Path,   # Where to write
         p = folder/f'{stem}{ext}'; im.save(p); paths.append(p)
     return paths
 
-# %% ../nbs/99_test_utils.ipynb #ca1e7faa
+# %% ../nbs/99_test_utils.ipynb #1d3a210b
 def torchrun_local(*args:str,             # The script or console script, then its arguments
                    n:int=2,               # Processes
                    env:dict|None=None,    # Extra environment variables (added to this process's)
