@@ -18,7 +18,7 @@ from .core import (ConfigError, DataError, atomic_path, fingerprint, format_erro
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'IMAGE_EXTENSIONS', 'SIXTEEN_BIT_SCALE', 'VISION_SETS', 'ImageSet', 'channel_stats', 'Dataset',
-           'dataset_summary', 'default_manifest', 'save_dataset', 'load_dataset', 'SynSet', 'real_init',
+           'select_bands', 'dataset_summary', 'default_manifest', 'save_dataset', 'load_dataset', 'SynSet', 'real_init',
            'class_mean_init', 'ImageRejected', 'check_usable', 'find_image', 'read_image', 'load_vision']
 
 # %% ../nbs/01_data.ipynb #fc5047a0
@@ -158,6 +158,25 @@ class Dataset:
     def fingerprint(self) -> str:
         "Hash of the train images and labels; buffers and synthetic sets record it to detect mismatches."
         return fingerprint(self.train.images, self.train.labels)
+
+# %% ../nbs/01_data.ipynb #b1f6a104
+def select_bands(ds:Dataset,  # A dataset whose `info['channel_bands']` names its channels
+                 bands:str    # The bands to keep, e.g. 'gri' (kept in the dataset's channel order)
+                ) -> Dataset:
+    "The channels of `ds` named by `bands`: same images and normalisation, `info` updated (`channel_bands`, `bands`, `derived_from`)."
+    have = ds.info.get('channel_bands')
+    require(isinstance(have, str) and len(have) == ds.channels, "The dataset does not name its channels' bands",
+            ConfigError, channel_bands=have, channels=ds.channels)
+    missing = [b for b in bands if b not in have]
+    require(bands and not missing and len(set(bands)) == len(bands), "Bands not in the dataset (or repeated)",
+            ConfigError, bands=bands, available=have, missing=missing)
+    keep = [i for i, b in enumerate(have) if b in bands]
+    def part(s): return ImageSet(s.images[:, keep].contiguous(), s.labels, s.classes, s.ids)
+    kept = ''.join(have[i] for i in keep)
+    ordered = ''.join(b for b in ds.info.get('bands', have) if b in kept)    # wavelength order where the set says it
+    info = {**ds.info, 'name': f"{ds.info.get('name', 'dataset')}_{ordered}", 'channel_bands': kept, 'bands': ordered,
+            'derived_from': {'fingerprint': ds.fingerprint(), 'channel_bands': have}}
+    return Dataset(part(ds.train), part(ds.test), ds.mean[keep], ds.std[keep], info)
 
 # %% ../nbs/01_data.ipynb #bfaca80b
 def dataset_summary(ds:Dataset) -> dict:
