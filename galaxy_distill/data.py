@@ -159,7 +159,7 @@ class Dataset:
         "Hash of the train images and labels; buffers and synthetic sets record it to detect mismatches."
         return fingerprint(self.train.images, self.train.labels)
 
-# %% ../nbs/01_data.ipynb #b1f6a104
+# %% ../nbs/01_data.ipynb #80597aaf
 def select_bands(ds:Dataset,  # A dataset whose `info['channel_bands']` names its channels
                  bands:str    # The bands to keep, e.g. 'gri' (kept in the dataset's channel order)
                 ) -> Dataset:

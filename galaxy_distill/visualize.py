@@ -397,7 +397,8 @@ def show_run(run:str|Path,                   # Run folder
              max_real:int|None=500,           # Real images per class measured for morphology
              show:bool|None=None,             # Progress bar
              overwrite:bool=False,            # Replace figures made with other settings in `out`
-             fits:bool=False) -> dict:        # Also write every prototype as FITS into `out/fits`
+             fits:bool=False,                 # Also write every prototype as FITS into `out/fits`
+             morphology:str='ours') -> dict:  # Morphology engine: 'ours' (fast, all metrics) or 'statmorph' (the reference; slow)
     "Write the figures, morphology tables, discovery check and `summary.json` of a run into `out`."
     import matplotlib.pyplot as plt
     from galaxy_distill import morphology as M
@@ -410,9 +411,11 @@ def show_run(run:str|Path,                   # Run folder
     distilled_from = r.synset.meta.get('dataset_fingerprint')
     require(distilled_from in (None, ds.fingerprint()), "The run was distilled from another dataset than --data (fingerprints differ)",
             data=Path(data), run=r.path, run_fingerprint=distilled_from, data_fingerprint=ds.fingerprint())
+    engine = M._engine(morphology); metrics = M.ENGINES[morphology][1]
     out = Path(out) if out is not None else r.path/'figures'
     rd = RunDir(out, {'run': str(r.path), 'data': str(data), 'stretch': kind, 'bands': bands, 'n_real': n_real,
-                      'max_real': max_real, 'fits': fits}, 'gd_show', overwrite=overwrite, resumable=False)
+                      'max_real': max_real, 'fits': fits, 'morphology': morphology}, 'gd_show', added={'morphology': 'ours'},
+                overwrite=overwrite, resumable=False)
     written = {}
     def save(name, fig):
         with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=100, bbox_inches='tight')
@@ -431,19 +434,20 @@ def show_run(run:str|Path,                   # Run folder
             cm = find_confusion(r.eval_summary)
             if cm is not None and len(cm) == len(ds.classes): save('confusion.png', plot_confusion(cm, ds.classes))
         elif step == 'morphology':
-            proto, real = M.measure_synset(r.synset), M.measure_imageset(ds.train, max_per_class=max_real)
-            comp = M.compare_to_real(proto, real)
+            proto = M.measure_synset(r.synset, engine=morphology)
+            real = M.measure_imageset(ds.train, max_per_class=max_real, engine=morphology)
+            comp = M.compare_to_real(proto, real, metrics)
             for name, df in (('morphology.csv', proto), ('morphology_real.csv', real), ('morphology_comparison.csv', comp)):
                 save_csv(name, df)
-            save('morphology.png', M.plot_comparison(proto, real))
+            save('morphology.png', M.plot_comparison(proto, real, metrics))
             disc = None
-            if list(ds.classes) == list(GZOO2_CLASSES):   # the nine galaxy classes GZ2_CHECKS refers to
+            if list(ds.classes) == list(GZOO2_CLASSES) and engine is M.measure:   # GZ2_CHECKS: our metrics, the nine classes
                 disc = M.discovery_check(proto, real, ds.classes, start=M.measure_synset(start_set(r, ds)))
                 save_csv('discovery.csv', disc)
     if fits:
         method = load_json(r.path/'config.json').get('config', {}).get('method') if (r.path/'config.json').is_file() else None
         written['fits'] = [str(p.relative_to(out)) for p in synset_to_fits(r.synset, out/'fits', ds, method)]
-    summ = {'run': str(r.path), 'data': str(data), 'figures': written, 'n_prototypes': len(r.synset),
+    summ = {'run': str(r.path), 'data': str(data), 'figures': written, 'n_prototypes': len(r.synset), 'morphology_engine': morphology,
             'n_snapshots': len(r.snapshots), 'n_real_measured': len(real),
             'median_percentile': comp.groupby('metric')['percentile'].median().to_dict()}
     if disc is not None:
@@ -463,11 +467,13 @@ def gd_show(run:str=None,          # Distillation run folder (gd_distill --out)
             n_real:int=3,          # Real galaxies shown beside the prototypes
             max_real:int=500,      # Real images per class measured for morphology
             overwrite:store_true=False, # Replace figures made with other settings in --out
-            fits:store_true=False):      # Also write each prototype as FITS (data units, provenance in the header) into OUT/fits
+            fits:store_true=False,       # Also write each prototype as FITS (data units, provenance in the header) into OUT/fits
+            morphology:str='ours'):      # Morphology engine: 'ours' or 'statmorph' (reference, ≈ 3 images/s: pair with a small --max_real)
     "Write prototype figures, evolution strip/GIF, curves, confusion, morphology tables and summary.json for a run."
     require(run is not None, "Pass --run (a gd_distill output folder)", ConfigError)
     band_list = [int(b) for b in bands.split(',')] if bands else None
-    summ = show_run(run, data, out, stretch, band_list, n_real, max_real, overwrite=bool(overwrite), fits=bool(fits))
+    summ = show_run(run, data, out, stretch, band_list, n_real, max_real, overwrite=bool(overwrite), fits=bool(fits),
+                    morphology=morphology)
     print(f"wrote {len(summ['figures'])} figures to {Path(out) if out else Path(run)/'figures'}"
           + (f"; discovery checks passed {summ['discovery_passed']} (starting set: {summ['discovery_passed_start']})"
              if 'discovery_passed' in summ else ''))
