@@ -16,9 +16,9 @@ from .core import ConfigError, require
 from .data import ImageSet, SynSet
 
 # %% auto #0
-__all__ = ['METRICS', 'STATMORPH_COLUMNS', 'ENGINES', 'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image', 'light_map',
-           'measure', 'statmorph_measure', 'measure_synset', 'measure_imageset', 'compare_to_real', 'plot_comparison',
-           'discovery_check']
+__all__ = ['METRICS', 'STATMORPH_COLUMNS', 'ENGINES', 'UNITS', 'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image',
+           'light_map', 'measure', 'statmorph_measure', 'measure_synset', 'measure_imageset', 'compare_to_real',
+           'plot_comparison', 'discovery_check']
 
 # %% ../nbs/13_morphology.ipynb #e763911d
 def gaussian_image(size:int=64,              # Height and width in pixels
@@ -300,6 +300,11 @@ def compare_to_real(prototypes:pd.DataFrame,    # `measure_synset` output
     return pd.DataFrame(rows)
 
 # %% ../nbs/13_morphology.ipynb #e1636154
+UNITS = {  # what each statistic is, for axis labels (all are ratios of light: no physical unit)
+    'concentration': '5 log10(r80 / r20)', 'asymmetry': 'A (fraction of the light)', 'smoothness': 'S (fraction of the light)',
+    'gini': 'G (0 even, 1 one pixel)', 'm20': 'log10(M20 / M_tot)', 'ellipticity': '1 − b/a',
+    'm2_inner': '|m=2| / m=0, 0.2–0.6 r90', 'm2_outer': '|m=2| / m=0, 0.6–1.2 r90'}
+
 def plot_comparison(prototypes:pd.DataFrame,       # `measure_synset` output
                     real:pd.DataFrame,             # `measure_imageset` output
                     metrics:Sequence[str]=METRICS,  # One panel each
@@ -320,9 +325,16 @@ def plot_comparison(prototypes:pd.DataFrame,       # `measure_synset` output
             v = prototypes.loc[prototypes['class'] == c, mname].to_numpy()
             ax.plot(np.full(len(v), k) + np.linspace(-0.15, 0.15, len(v)) * (len(v) > 1), v, 'o', color='tab:red', ms=4)
         ax.set_title(mname, fontsize=9)
+        ax.set_ylabel(UNITS.get(mname, mname), fontsize=7)
         ax.set_xticks(range(len(classes)), classes, rotation=60 if len(classes) > 3 else 0, fontsize=7, ha='right' if len(classes) > 3 else 'center')
         ax.tick_params(axis='y', labelsize=7)
-    fig.tight_layout()
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    fig.legend([Patch(facecolor='none', edgecolor='0.5'), Line2D([], [], marker='o', ls='', color='tab:red', ms=4)],
+               ['real galaxies of the class (box: quartiles, whiskers: 1.5 IQR, line: median)', 'prototypes'],
+               loc='lower center', ncol=2, fontsize=7, frameon=False)
+    fig.suptitle('Morphology on the light map (mean of the bands, display scale)', fontsize=9)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
     return fig
 
 # %% ../nbs/13_morphology.ipynb #90cd1d3f

@@ -302,7 +302,8 @@ def simulate(config:SimulationConfig=SimulationConfig(), # What to render
     info = {'name': f'simulated_gzoo2_{c.size}px_{c.bands}', 'source': 'galsim', **dataclasses.asdict(c),
             'channel_bands': c.bands[::-1] if len(c.bands) == 3 else c.bands, 'simulator_version': SIM_VERSION,
             'galsim': galsim.__version__, 'cache_key': c.key(),
-            'storage': 'uint8 RGB (asinh stretch)' if len(c.bands) == 3 else 'float32 asinh-stretched bands'}
+            'storage': 'uint8 RGB (asinh stretch)' if len(c.bands) == 3 else 'float32 asinh-stretched bands',
+            'pixel_scale': 'a simulated pixel (no sky scale: sizes are fractions of the image, as in GZ2 cutouts)'}
     return Dataset(splits['train'], splits['test'], info=info), pd.DataFrame(rows)
 
 # %% ../nbs/04_simulate.ipynb #45959275

@@ -20,16 +20,17 @@ from .train import plot_confusion
 
 # %% auto #0
 __all__ = ['STRETCHES', 'stretch', 'default_bands', 'composite', 'Run', 'load_run', 'real_examples', 'prototype_grid',
-           'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer', 'synset_to_fits',
-           'start_set', 'show_run', 'gd_show']
+           'band_panels', 'evolution_strip', 'evolution_gif', 'plot_metrics', 'find_confusion', 'Explorer',
+           'synset_to_fits', 'start_set', 'show_run', 'gd_show']
 
 # %% ../nbs/12_visualize.ipynb #07354a6f
-STRETCHES = ('linear', 'minmax', 'clip', 'asinh')
+STRETCHES = ('linear', 'minmax', 'clip', 'asinh', 'lupton')
 
 def stretch(images:torch.Tensor,  # N×C×H×W (or C×H×W) images on their display scale
             kind:str='clip',      # One of `STRETCHES`
             sigma:float=2.5,      # `clip`: clip at mean ± sigma·std
             softening:float=0.1,  # `asinh`: linear below this fraction of the range
+            Q:float=8.0,          # `lupton`: asinh softening of `make_lupton_rgb`
             shared:bool=False     # One stretch for all `images` (comparable brightness) instead of one per image
            ) -> torch.Tensor:
     "`images` mapped to [0, 1] with the display stretch `kind`, per image or (`shared`) one for all."
@@ -39,6 +40,7 @@ def stretch(images:torch.Tensor,  # N×C×H×W (or C×H×W) images on their disp
     if single: x = x[None]
     require(x.ndim == 4, "Images must be N×C×H×W", shape=tuple(x.shape))
     if kind == 'linear': out = x.clamp(0, 1)
+    elif kind == 'lupton': out = _lupton(x, shared, Q)
     else:
         flat = x.reshape(1, -1) if shared else x.flatten(1)
         if kind == 'clip':
@@ -49,6 +51,21 @@ def stretch(images:torch.Tensor,  # N×C×H×W (or C×H×W) images on their disp
         if kind == 'asinh': flat = torch.asinh(flat / softening) / math.asinh(1 / softening)
         out = flat.view_as(x)
     return out[0] if single else out
+
+def _lupton(x:torch.Tensor, shared:bool, Q:float) -> torch.Tensor:
+    "N×C×H×W (C = 1 or 3, red first) through astropy's `make_lupton_rgb`; black point and range from percentiles."
+    from astropy.visualization import make_lupton_rgb
+    require(x.shape[1] in (1, 3), "The lupton stretch needs one or three channels (a composite)", ConfigError, channels=x.shape[1])
+    flat = x.reshape(1, -1) if shared else x.flatten(1)
+    lo, hi = torch.quantile(flat, 0.05, dim=1), torch.quantile(flat, 0.995, dim=1)
+    out = []
+    for i, img in enumerate(x.numpy()):
+        k = 0 if shared else i
+        rgb = img if len(img) == 3 else np.repeat(img, 3, 0)
+        span = max(float(hi[k] - lo[k]), 1e-12)   # black point a hair below: astropy divides by the intensity above it
+        u8 = make_lupton_rgb(*rgb, minimum=float(lo[k]) - 1e-6 * span, stretch=span, Q=Q)
+        out.append(torch.from_numpy(u8.astype(np.float32) / 255).permute(2, 0, 1)[:len(img)])
+    return torch.stack(out)
 
 # %% ../nbs/12_visualize.ipynb #ab35d21a
 def default_bands(channels:int) -> list[int] | None:
@@ -137,6 +154,14 @@ def real_examples(images:ImageSet, label:int, n:int, seed:int=0) -> torch.Tensor
     idx = idx[torch.randperm(len(idx), generator=make_generator(seed))[:n]]
     return images.float_images()[idx] if len(idx) else images.float_images()[:0]
 
+def _colours(channels:int, bands:Sequence[int]|None, names:str|None) -> str:
+    "The caption's band → colour mapping: which bands are red, green and blue (or grey)."
+    shown = list(bands) if bands is not None else default_bands(channels) or list(range(channels))
+    label = (lambda i: names[i]) if names and len(names) == channels else (lambda i: f'band {i}')
+    if len(shown) == 1: return f"{label(shown[0])} as grey"
+    if len(shown) == 2: return f"mean of {label(shown[0])} and {label(shown[1])} as grey"
+    return f"{', '.join(label(i) for i in shown)} as red, green, blue"
+
 def prototype_grid(synset:SynSet,                 # Prototypes (normalised, as saved)
                    real:ImageSet|None=None,       # Real images to show beside them (e.g. `ds.train`)
                    n_real:int=3,                  # Real examples per class
@@ -145,7 +170,9 @@ def prototype_grid(synset:SynSet,                 # Prototypes (normalised, as s
                    max_ipc:int|None=None,         # Show at most this many prototypes per class
                    seed:int=0,                    # Which real examples
                    size:float=1.3,                # Inches per panel
-                   shared:bool=True):             # One stretch for every panel, so brightness compares across them
+                   shared:bool=True,              # One stretch for every panel, so brightness compares across them
+                   band_names:str|None=None,      # One letter per channel (the dataset's `channel_bands`), for the caption
+                   pixel_scale:str|None=None):    # What one pixel is on the sky (the dataset's `pixel_scale`), for the caption
     "Figure with one row per class: its prototypes, then `n_real` real galaxies of the class; the caption states the stretch."
     import matplotlib.pyplot as plt
     n_cls = len(synset.classes)
@@ -167,9 +194,46 @@ def prototype_grid(synset:SynSet,                 # Prototypes (normalised, as s
             if i < len(imgs): _imshow(ax, imgs[i])
             if k == 0: ax.set_title(f'prototype {j + 1}' if j < n_syn else 'real', fontsize=8)
         axes[k, 0].set_ylabel(name, fontsize=8, rotation=0, ha='right', va='center')
-    colours = f"bands {list(bands)} as red, green, blue" if bands is not None else (
-        f"bands {default_bands(disp.shape[1])} as red, green, blue" if disp.shape[1] > 3 else 'the data\'s own channels')
-    fig.suptitle(f"{kind} stretch, {'one for every panel' if shared else 'one per panel'}; {colours}", fontsize=7, y=0.995)
+    fig.suptitle(f"{kind} stretch, {'one for every panel' if shared else 'one per panel'}; "
+                 f"{_colours(disp.shape[1], bands, band_names)}" + (f"; pixel scale: {pixel_scale}" if pixel_scale else ''),
+                 fontsize=7, y=0.995)
+    fig.tight_layout()
+    return fig
+
+def band_panels(synset:SynSet,                 # Prototypes (normalised, as saved)
+                real:ImageSet|None=None,       # Real images to show beside them
+                n_real:int=1,                  # Real examples per class
+                kind:str='asinh',              # Display stretch (one per band, shared by every panel of that band)
+                band_names:str|None=None,      # One letter per channel, for the column titles
+                max_ipc:int=1,                 # Prototypes per class shown
+                seed:int=0,                    # Which real examples
+                size:float=1.0,                # Inches per panel
+                pixel_scale:str|None=None):    # For the caption
+    "Figure of single-band panels: per class (rows), every band of its first `max_ipc` prototypes, then of `n_real` real galaxies."
+    import matplotlib.pyplot as plt
+    disp = synset.display_images()
+    n_cls, C = len(synset.classes), disp.shape[1]
+    name = (lambda b: band_names[b]) if band_names and len(band_names) == C else (lambda b: f'band {b}')
+    rows = []
+    for k in range(n_cls):
+        protos = disp[synset.labels == k][:max_ipc]
+        reals = real_examples(real, k, n_real, seed).to(disp.dtype) if real is not None and n_real else disp[:0]
+        rows.append([(f'prototype {j + 1}', x) for j, x in enumerate(protos)] + [('real', x) for x in reals])
+    ncols = C * max(len(r) for r in rows)
+    fig, axes = plt.subplots(n_cls, ncols, figsize=(size * ncols + 1.2, size * n_cls + 0.7), squeeze=False)
+    every = torch.stack([x for r in rows for _, x in r])                 # all images, to share each band's stretch
+    per_band = [stretch(every[:, b:b + 1], kind, shared=True)[:, 0] for b in range(C)]
+    i = 0
+    for k, r in enumerate(rows):
+        for j in range(ncols): _hide(axes[k, j])
+        for j, (what, _) in enumerate(r):
+            for b in range(C):
+                ax = axes[k, j * C + b]; _imshow(ax, per_band[b][i].numpy())
+                if k == 0: ax.set_title(f'{what}\n{name(b)}' if b == 0 else name(b), fontsize=7)
+            i += 1
+        axes[k, 0].set_ylabel(synset.classes[k], fontsize=8, rotation=0, ha='right', va='center')
+    fig.suptitle(f"each band alone, grey; {kind} stretch, one per band shared by every panel of that band"
+                 + (f"; pixel scale: {pixel_scale}" if pixel_scale else ''), fontsize=7, y=0.995)
     fig.tight_layout()
     return fig
 
@@ -423,8 +487,12 @@ def show_run(run:str|Path,                   # Run folder
     def save_csv(name, df):
         with atomic_path(out/name) as tmp: df.to_csv(tmp, index=False)
     steps = ['prototypes', 'evolution', 'metrics', 'confusion', 'morphology']
+    names, scale = ds.info.get('channel_bands'), ds.info.get('pixel_scale', 'not recorded in the dataset')
     for step in progress(steps, comment='figures', show=show):
-        if step == 'prototypes': save('prototypes.png', prototype_grid(r.synset, ds.train, n_real, kind, bands))
+        if step == 'prototypes':
+            save('prototypes.png', prototype_grid(r.synset, ds.train, n_real, kind, bands, band_names=names, pixel_scale=scale))
+            if ds.channels > 3:   # a composite shows three bands: every band on its own too
+                save('prototype_bands.png', band_panels(r.synset, ds.train, 1, band_names=names, pixel_scale=scale))
         elif step == 'evolution':
             cps = r.checkpoints()
             save('evolution.png', evolution_strip(cps, kind=kind, bands=bands))
