@@ -20,7 +20,7 @@ from .train import TrainConfig, evaluate_classifier, plot_confusion, train_class
 
 # %% auto #0
 __all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'EvalResult', 'pick_lr', 'check_compatible',
-           'evaluate_synset', 'evaluate_baselines', 'results_table', 'find_synset', 'gd_eval']
+           'evaluate_synset', 'evaluate_baselines', 'results_table', 'band_ablation', 'find_synset', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
 AUGMENT_PRESETS = ('dsa', 'galaxy', 'none')
@@ -293,6 +293,26 @@ def results_table(results:Sequence[EvalResult]|Mapping[str, EvalResult] # Result
     if len(df): df['ipc'] = df['ipc'].astype('Int64')
     if len(df): df['accuracy'] = [f"{100*m:.1f} ± {100*s:.1f} %" for m, s in zip(df.acc_mean, df.acc_std)]
     return df
+
+# %% ../nbs/11_evaluate.ipynb #44a98218
+def band_ablation(syn:SynSet,                    # The synthetic set
+                  ds:Dataset,                    # The real dataset (evaluation split; `info['channel_bands']` names the bands)
+                  model_spec:ModelSpec|Mapping|str|None=None, # Architecture (as `evaluate_synset`)
+                  *,
+                  lr:float|None=None,            # Step size (default: the grid's choice for the intact set)
+                  **kwargs                       # `evaluate_synset` settings: split, num_eval, epochs, augment, config, device, seed
+                 ) -> pd.DataFrame:
+    "Test accuracy of `syn` intact and with each band at the dataset mean: one row per band (`drop` = intact − ablated)."
+    kwargs.setdefault('show_progress', False)
+    intact = evaluate_synset(syn, ds, model_spec, lr=lr, name='intact', **kwargs)
+    names = ds.info.get('channel_bands')
+    names = names if isinstance(names, str) and len(names) == ds.channels else [f'band {b}' for b in range(ds.channels)]
+    rows = [{'removed': 'none', 'acc_mean': intact.acc_mean, 'acc_std': intact.acc_std, 'drop': 0.0, 'lr': intact.lr}]
+    for b, name in enumerate(names):
+        images = syn.images.clone(); images[:, b] = 0
+        r = evaluate_synset(dataclasses.replace(syn, images=images), ds, model_spec, lr=intact.lr, name=f'without {name}', **kwargs)
+        rows.append({'removed': name, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'drop': intact.acc_mean - r.acc_mean, 'lr': r.lr})
+    return pd.DataFrame(rows)
 
 # %% ../nbs/11_evaluate.ipynb #34fcf59b
 def find_synset(syn:str|Path # A run folder (holding synset.safetensors) or a synthetic-set file
