@@ -22,7 +22,7 @@ from .augment import Augment
 from .models import ModelSpec
 from .matching import UnrollPlan, _soft_targets, flat_model, match_gradients, matching_loss, plan_unroll, unroll_first_order
 from .buffers import TrajectoryBuffer, _broadcast_error, distributed
-from .evaluate import evaluate_synset
+from .evaluate import EvalConfig, evaluate_synset
 
 # %% auto #0
 __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'POLICIES', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT',
@@ -743,12 +743,14 @@ def _student(buffer, device):
 def train_accuracy_evaluator(ds:Dataset, model_spec, config:DistillConfig, device, group:Group|None=None):
     "`SynSet -> accuracy on the real train split` through `evaluate.evaluate_synset`; in a `group` each process trains its share of the networks."
     group = group or Group()
+    workers = torch.get_num_threads() if torch.device(device).type == 'cpu' and group.size == 1 else 1   # same accuracies, sooner
     def evaluate(syn):
         share, error, accs = list(range(group.rank, config.num_eval, group.size)), None, []
         try:
             if share: accs = evaluate_synset(syn, ds, model_spec, split='train', num_eval=config.num_eval, epochs=config.eval_epochs,
                                              lr=syn.syn_lr, device=device, seed=derive_seed(config.seed, 'eval'),
-                                             augment=config.augment, show_progress=False, runs=share).accs
+                                             augment=config.augment, show_progress=False, runs=share,
+                                             config=EvalConfig(workers=workers)).accs
         except GalaxyDistillError as e:            # a diverged network: every process must learn it, or the others would wait
             if group.size == 1 or 'diverged' not in str(e): raise
             error = str(e)

@@ -4,7 +4,8 @@
 
 # %% ../nbs/11_evaluate.ipynb #6e9d6d54
 from __future__ import annotations
-import dataclasses, math, time
+import dataclasses, math, threading, time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -19,8 +20,9 @@ from .augment import Augment
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier
 
 # %% auto #0
-__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'EvalResult', 'pick_lr', 'check_compatible',
-           'evaluate_synset', 'evaluate_baselines', 'results_table', 'band_ablation', 'find_synset', 'gd_eval']
+__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'EvalResult', 'in_threads', 'pick_lr',
+           'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'band_ablation', 'find_synset',
+           'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
 AUGMENT_PRESETS = ('dsa', 'galaxy', 'none')
@@ -42,6 +44,7 @@ class EvalConfig:
     full_lr: float = 0.01            # Learning rate of the full-data baseline (the experts' lr_teacher)
     full_epochs: int = 50            # Epochs of the full-data baseline
     full_num_eval: int|None = None   # Networks of the full-data baseline (None: `num_eval`; the costliest row)
+    workers: int = 1                 # Networks trained at once, in threads of one torch thread each (CPU: the number of cores)
 
     def __post_init__(self):
         self.models = tuple([self.models] if isinstance(self.models, str) else self.models)
@@ -55,6 +58,7 @@ class EvalConfig:
         require(self.full_num_eval is None or self.full_num_eval >= 1, "full_num_eval must be at least 1", ConfigError,
                 full_num_eval=self.full_num_eval)
         require(self.batch_size >= 1, "batch_size must be at least 1", ConfigError, batch_size=self.batch_size)
+        require(isinstance(self.workers, int) and self.workers >= 1, "workers must be an integer ≥ 1", ConfigError, workers=self.workers)
         require(0 < self.lr_decay_at <= 1, "lr_decay_at must lie in (0, 1]", ConfigError, lr_decay_at=self.lr_decay_at)
         if self.augment is None or isinstance(self.augment, bool): self.augment = 'galaxy' if self.augment else 'none'
         Augment.from_name(self.augment)   # refuses unknown names now, naming the value
@@ -139,6 +143,18 @@ class EvalResult:
                 'acc_std': self.acc_std, 'balanced_acc_mean': self.balanced_acc_mean, 'seconds': self.seconds}
 
 # %% ../nbs/11_evaluate.ipynb #8c51b257
+_BUILD_LOCK = threading.Lock()   # building a network seeds torch's global generator: one build at a time
+
+def in_threads(fn, items:Sequence, workers:int=1):
+    "`fn` over `items`, results in order: one after another, or (`workers` > 1) in that many threads of one torch thread each."
+    if workers <= 1 or len(items) <= 1:
+        yield from map(fn, items); return
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)   # the networks, not the operations, run in parallel
+    try:
+        with ThreadPoolExecutor(min(workers, len(items))) as ex: yield from ex.map(fn, items)
+    finally: torch.set_num_threads(threads)
+
 def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, lr:float, epochs:int, split:str,
                    device:torch.device, seed:int, ipc:int|None, show_progress:bool|None, runs=None) -> EvalResult:
     "Train one fresh network per entry of `sets` (callables returning `(x, y)`; only those at indices `runs` when given) and evaluate each on `split`."
@@ -146,12 +162,15 @@ def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *
     tcfg = cfg.train_config(lr, epochs)
     accs, baccs, recalls, seeds, confusion, n_images = [], [], [], [], None, 0
     start = time.perf_counter()
-    for i in progress(range(len(sets)) if runs is None else runs, comment=f'{name}/{spec.name}', show=show_progress):
+    def one(i):
         x, y = sets[i]()
-        x, y, n_images = x.to(device), y.to(device), len(y)
-        model = spec.build(seed=derive_seed(seed, 'eval', i, 'init')).to(device)
+        x, y = x.to(device), y.to(device)
+        with _BUILD_LOCK: model = spec.build(seed=derive_seed(seed, 'eval', i, 'init')).to(device)   # global generator
         train_classifier(model, x, y, tcfg, device=device, seed=derive_seed(seed, 'eval', i, 'train'), show_progress=False)
-        m = evaluate_classifier(model, x_eval, y_eval, num_classes=ds.num_classes, device=device)
+        return len(y), evaluate_classifier(model, x_eval, y_eval, num_classes=ds.num_classes, device=device)
+    order = list(range(len(sets)) if runs is None else runs)
+    for i, (n_images, m) in zip(order, progress(in_threads(one, order, cfg.workers), total=len(order),
+                                                 comment=f'{name}/{spec.name}', show=show_progress)):
         accs.append(float(m.accuracy)); baccs.append(float(m.balanced_accuracy))
         recalls.append([float(r) for r in m.per_class_recall]); seeds.append(derive_seed(seed, 'eval', i, 'init'))
         conf = np.asarray(torch.as_tensor(m.confusion).cpu(), dtype=np.int64)
@@ -163,16 +182,15 @@ def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *
 def pick_lr(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, epochs:int, device:torch.device, seed:int,
             ipc:int|None) -> tuple[float, dict]:
     "The step size of `cfg.lr_grid` whose `cfg.grid_eval` networks reach the best mean accuracy on the *train* split, and every score."
-    scores = {}
-    for lr in cfg.lr_grid:
+    inner = dataclasses.replace(cfg, num_eval=cfg.grid_eval, workers=1)   # the candidates run in parallel, not their networks
+    def score(lr):
         try:
-            r = _evaluate_runs(name, sets[:cfg.grid_eval], ds, spec, dataclasses.replace(cfg, num_eval=cfg.grid_eval), lr=lr,
-                               epochs=epochs, split='train', device=device, seed=derive_seed(seed, 'lr_grid'), ipc=ipc,
-                               show_progress=False)
-            scores[lr] = r.acc_mean
+            return _evaluate_runs(name, sets[:cfg.grid_eval], ds, spec, inner, lr=lr, epochs=epochs, split='train', device=device,
+                                  seed=derive_seed(seed, 'lr_grid'), ipc=ipc, show_progress=False).acc_mean
         except GalaxyDistillError as e:          # this step size diverges on this set: it cannot be chosen
             if 'diverged' not in str(e): raise
-            scores[lr] = None
+            return None
+    scores = dict(zip(cfg.lr_grid, in_threads(score, list(cfg.lr_grid), cfg.workers)))
     usable = {lr: a for lr, a in scores.items() if a is not None}
     require(usable, "Every step size of the grid diverged", DataError, set=name, lr_grid=list(cfg.lr_grid))
     return max(usable, key=lambda lr: (usable[lr], -lr)), scores   # ties: the smaller step
@@ -294,7 +312,7 @@ def results_table(results:Sequence[EvalResult]|Mapping[str, EvalResult] # Result
     if len(df): df['accuracy'] = [f"{100*m:.1f} ± {100*s:.1f} %" for m, s in zip(df.acc_mean, df.acc_std)]
     return df
 
-# %% ../nbs/11_evaluate.ipynb #44a98218
+# %% ../nbs/11_evaluate.ipynb #518d2e0f
 def band_ablation(syn:SynSet,                    # The synthetic set
                   ds:Dataset,                    # The real dataset (evaluation split; `info['channel_bands']` names the bands)
                   model_spec:ModelSpec|Mapping|str|None=None, # Architecture (as `evaluate_synset`)
@@ -357,6 +375,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
             split:str='test',        # Evaluation split
             device:str='auto',       # auto, cpu, cuda, cuda:1, ...
             seed:int=0,              # Seed of networks, training draws and random subsets
+            workers:int=None,        # Networks trained at once (default: torch's thread count on CPU, 1 on CUDA); same results
             overwrite:bool=False):   # Replace a previous evaluation with other settings in --out
     "Evaluate a distilled set (and optionally the baselines) with fresh networks; writes summary.json, results.csv, confusion.png."
     # returns nothing: a console script would pass a returned value to sys.exit
@@ -371,8 +390,11 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
     dev = default_device(device)
+    cfg.workers = workers or (1 if dev.type == 'cuda' else torch.get_num_threads())
+    cfg.__post_init__()
     run = RunDir(out, {'syn': str(path), 'data': str(Path(data)), **dataclasses.asdict(cfg), 'baselines': baselines,
-                       'split': split, 'device': str(dev), 'seed': seed}, 'gd_eval', overwrite=overwrite, resumable=False)
+                       'split': split, 'device': str(dev), 'seed': seed}, 'gd_eval', may_change=['workers'], added={'workers': 1},
+                 overwrite=overwrite, resumable=False)
     results = []
     for name in cfg.models:
         spec = _spec_for_name(name, syn_set, ds)
