@@ -385,13 +385,12 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     out = Path(out) if out else (path.parent/'eval')
     names = [m.strip() for m in models.split(',') if m.strip()]
     grid = {} if lr_grid is None else {'lr_grid': () if lr_grid.strip().lower() == 'none' else _floats(lr_grid, 'lr_grid')}
+    dev = default_device(device)
     cfg = EvalConfig(num_eval=num_eval, epochs=epochs, augment=augment, models=tuple(names), full_epochs=full_epochs,
-                     full_num_eval=full_num_eval, grid_eval=grid_eval, **grid)
+                     full_num_eval=full_num_eval, grid_eval=grid_eval, **grid,
+                     workers=workers or (1 if dev.type == 'cuda' else torch.get_num_threads()))
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
-    dev = default_device(device)
-    cfg.workers = workers or (1 if dev.type == 'cuda' else torch.get_num_threads())
-    cfg.__post_init__()
     run = RunDir(out, {'syn': str(path), 'data': str(Path(data)), **dataclasses.asdict(cfg), 'baselines': baselines,
                        'split': split, 'device': str(dev), 'seed': seed}, 'gd_eval', may_change=['workers'], added={'workers': 1},
                  overwrite=overwrite, resumable=False)
