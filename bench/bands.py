@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import record  # noqa: E402
+from distill_levers import rows  # noqa: E402  (the JSON-lines reader of the levers' results)
 
 import numpy as np
 import torch
@@ -75,7 +76,7 @@ def ablate(a, out, bands):
     from galaxy_distill.buffers import TrajectoryBuffer
     from galaxy_distill.data import SynSet, load_dataset
     from galaxy_distill.distill import _student
-    from galaxy_distill.evaluate import evaluate_synset
+    from galaxy_distill.evaluate import evaluate_synset, without_band
     path = out/'ablation.jsonl'
     done = {(r['bands'], r['seed'], r['removed']) for r in rows(path)}
     ds = load_dataset(out/bands)
@@ -85,18 +86,12 @@ def ablate(a, out, bands):
         syn = SynSet.load(out/f'{bands}_levers'/f'{VARIANT}_s{seed}'/'synset.safetensors')
         for k, band in enumerate(ds.info['channel_bands']):
             if (bands, seed, band) in done: continue
-            images = syn.images.clone(); images[:, k] = 0                        # the band at the dataset mean
-            ablated = SynSet(images, syn.labels, syn.syn_lr, syn.classes, syn.mean, syn.std, syn.meta, syn.soft_labels)
-            r = evaluate_synset(ablated, ds, spec, split='test', num_eval=a.num_eval, epochs=a.eval_epochs, lr=run['eval_lr'],
+            r = evaluate_synset(without_band(syn, k), ds, spec, split='test', num_eval=a.num_eval, epochs=a.eval_epochs, lr=run['eval_lr'],
                                 device='cpu', seed=0, show_progress=False)
             row = {'bands': bands, 'seed': seed, 'removed': band, 'test_acc_mean': r.acc_mean, 'test_accs': r.accs,
                    'intact_acc_mean': run['test_acc_mean'], 'lr': run['eval_lr']}
             with open(path, 'a') as f: f.write(json.dumps(row) + '\n')
             print(f"{bands} seed {seed} without {band}: {100*r.acc_mean:.1f} % (intact {100*run['test_acc_mean']:.1f} %)", flush=True)
-
-
-def rows(path):
-    return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()] if Path(path).exists() else []
 
 
 def report(a, out):

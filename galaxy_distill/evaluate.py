@@ -21,8 +21,8 @@ from .train import TrainConfig, evaluate_classifier, plot_confusion, train_class
 
 # %% auto #0
 __all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'EvalResult', 'in_threads', 'pick_lr',
-           'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'band_ablation', 'find_synset',
-           'gd_eval']
+           'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'without_band',
+           'band_ablation', 'find_synset', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
 AUGMENT_PRESETS = ('dsa', 'galaxy', 'none')
@@ -313,6 +313,13 @@ def results_table(results:Sequence[EvalResult]|Mapping[str, EvalResult] # Result
     return df
 
 # %% ../nbs/11_evaluate.ipynb #518d2e0f
+def without_band(syn:SynSet, # The synthetic set
+                 band:int    # Channel index
+                ) -> SynSet:
+    "`syn` with channel `band` of every image at the dataset mean (0 after normalisation), all else as it is."
+    images = syn.images.clone(); images[:, band] = 0
+    return dataclasses.replace(syn, images=images)
+
 def band_ablation(syn:SynSet,                    # The synthetic set
                   ds:Dataset,                    # The real dataset (evaluation split; `info['channel_bands']` names the bands)
                   model_spec:ModelSpec|Mapping|str|None=None, # Architecture (as `evaluate_synset`)
@@ -327,8 +334,7 @@ def band_ablation(syn:SynSet,                    # The synthetic set
     names = names if isinstance(names, str) and len(names) == ds.channels else [f'band {b}' for b in range(ds.channels)]
     rows = [{'removed': 'none', 'acc_mean': intact.acc_mean, 'acc_std': intact.acc_std, 'drop': 0.0, 'lr': intact.lr}]
     for b, name in enumerate(names):
-        images = syn.images.clone(); images[:, b] = 0
-        r = evaluate_synset(dataclasses.replace(syn, images=images), ds, model_spec, lr=intact.lr, name=f'without {name}', **kwargs)
+        r = evaluate_synset(without_band(syn, b), ds, model_spec, lr=intact.lr, name=f'without {name}', **kwargs)
         rows.append({'removed': name, 'acc_mean': r.acc_mean, 'acc_std': r.acc_std, 'drop': intact.acc_mean - r.acc_mean, 'lr': r.lr})
     return pd.DataFrame(rows)
 
