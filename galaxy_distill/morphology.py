@@ -131,9 +131,9 @@ def _asymmetry(x, cy, cx, radius, sky, steps=(1.0, 0.5, 0.25)):
     gy, gx = (g.reshape(1, -1) for g in torch.meshgrid(grid, grid, indexing='ij'))
     for step in steps:
         cand_y, cand_x = cy[:, None] + step * gy, cx[:, None] + step * gx
-        best = value(cand_y, cand_x).argmin(1)[:, None]
+        a, best = value(cand_y, cand_x).min(1, keepdim=True)
         cy, cx = cand_y.gather(1, best)[:, 0], cand_x.gather(1, best)[:, 0]
-    return value(cy[:, None], cx[:, None])[:, 0], cy, cx
+    return a[:, 0], cy, cx
 
 # %% ../nbs/13_morphology.ipynb #fc727d74
 def measure(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on their display scale
