@@ -354,13 +354,13 @@ class MetricsRow:
     elapsed: float|None = None        # Distillation wall-clock so far
     train_acc: float|None = None      # Accuracy on the real train split (evaluation iterations only)
 
-MAX_LOG_LR_STEP = math.log(2)   # α may at most double or halve in one iteration
+MAX_LOG_LR_STEP = math.log(1.1) # α changes by at most 10 % in one iteration (its gradient clipped before the momentum sees it)
 MAX_NAN_STREAK = 20              # skipped (NaN/Inf) iterations in a row before a run stops as diverged
 
 class LearnedTensor:
     "One learned tensor (a leaf) and its optimiser; `state`/`load` copy both, by flat names, for the NaN guard and checkpoints."
     def __init__(self, value:torch.Tensor, make_optimizer:Callable,
-                 max_step:float|None=None): # Largest change of any entry in one step (None: unbounded)
+                 max_step:float|None=None): # Largest change of any entry in one step, gradient clipped to it (None: unbounded)
         self.tensor, self.max_step = value.detach().clone().requires_grad_(True), max_step
         self.optimizer = make_optimizer([self.tensor])
 
@@ -380,7 +380,9 @@ class LearnedTensor:
     def step(self, grad:torch.Tensor, lr:float):
         "One optimiser step with gradient `grad` at learning rate `lr`."
         self.optimizer.param_groups[0]['lr'] = lr
-        self.tensor.grad = grad.detach().reshape(self.tensor.shape).to(self.tensor.dtype)
+        grad = grad.detach().reshape(self.tensor.shape).to(self.tensor.dtype)
+        if self.max_step is not None and lr > 0: grad = grad.clamp(-self.max_step / lr, self.max_step / lr)   # a spike must not live on in the momentum
+        self.tensor.grad = grad
         before = self.tensor.detach().clone() if self.max_step is not None else None
         self.optimizer.step()
         self.tensor.grad = None
