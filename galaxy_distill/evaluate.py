@@ -20,7 +20,7 @@ from .augment import Augment
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier
 
 # %% auto #0
-__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'EvalResult', 'in_threads', 'pick_lr',
+__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
            'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'without_band',
            'band_ablation', 'find_synset', 'gd_eval']
 
@@ -85,6 +85,10 @@ def model_spec_for(model:ModelSpec|Mapping|str|None, # A spec, its `to_dict()`, 
     return spec
 
 # %% ../nbs/11_evaluate.ipynb #cc62cffb
+def accuracy_text(mean:float, std:float, n:int) -> str:
+    "Accuracy for a table: 'mean ± std %' over `n` networks, or 'mean % (1 network)' when one cannot show a spread."
+    return f"{100*mean:.1f} % (1 network)" if n == 1 else f"{100*mean:.1f} ± {100*std:.1f} %"
+
 @dataclasses.dataclass
 class EvalResult:
     "Accuracies of `num_eval` networks trained on one set (`name`) with one architecture (`model`)."
@@ -118,9 +122,13 @@ class EvalResult:
         "Recall of each class, mean over runs."
         return np.mean(np.asarray(self.recalls, dtype=np.float64), axis=0).tolist()
 
+    @property
+    def accuracy_text(self) -> str:
+        "'55.6 ± 1.4 %' over several networks; '78.0 % (1 network)' for one, which has no spread to show."
+        return accuracy_text(self.acc_mean, self.acc_std, self.num_eval)
+
     def __repr__(self):
-        return (f"EvalResult({self.name}/{self.model} on {self.split}: {100*self.acc_mean:.1f} ± {100*self.acc_std:.1f} % "
-                f"over {self.num_eval} runs)")
+        return f"EvalResult({self.name}/{self.model} on {self.split}: {self.accuracy_text} over {self.num_eval} runs)"
 
     def to_dict(self) -> dict:
         "JSON-able summary: means, spreads, per-run values, per-class recall by class name, confusion."
@@ -309,7 +317,7 @@ def results_table(results:Sequence[EvalResult]|Mapping[str, EvalResult] # Result
     results = list(results.values()) if isinstance(results, Mapping) else list(results)
     df = pd.DataFrame([r.row() for r in results])
     if len(df): df['ipc'] = df['ipc'].astype('Int64')
-    if len(df): df['accuracy'] = [f"{100*m:.1f} ± {100*s:.1f} %" for m, s in zip(df.acc_mean, df.acc_std)]
+    if len(df): df['accuracy'] = [accuracy_text(m, s, k) for m, s, k in zip(df.acc_mean, df.acc_std, df.num_eval)]
     return df
 
 # %% ../nbs/11_evaluate.ipynb #518d2e0f
@@ -356,7 +364,7 @@ def _spec_for_name(name:str, syn:SynSet, ds:Dataset) -> ModelSpec:
 def _save_confusion(result:EvalResult, path:Path):
     "Write the summed confusion matrix of `result` (row-normalised) as a PNG, atomically."
     fig = plot_confusion(result.confusion, result.classes,
-                         title=f"{result.name}/{result.model}: {100*result.acc_mean:.1f} ± {100*result.acc_std:.1f} % ({result.split})")
+                         title=f"{result.name}/{result.model}: {result.accuracy_text} ({result.split})")
     with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=100)
 
 # %% ../nbs/11_evaluate.ipynb #5d1542c2
