@@ -49,6 +49,7 @@ class DistillConfig:
     lr_teacher: float = 1e-2       # α₀: initial student step size
     batch_syn: int | None = None   # Synthetic minibatch per student step (None: all images)
     iterations: int = 500          # Iteration budget
+    max_minutes: float|None = None # Time budget: stop once matching has taken this long (None: iterations alone); the last set is evaluated
     momentum: float = 0.5          # SGD momentum of images (with image_optimizer='sgd'), log α and label logits
     image_optimizer: str = 'adam'  # 'adam' (scale-free: the same lr_img at any resolution) or 'sgd' (the paper's; lr_img in gradient units)
     labels: str = 'auto'           # 'soft' (learned, DATM; start: the experts' final predictions), 'expert' (those predictions, fixed: TESLA), 'hard', or 'auto': soft at IPC 1, hard above
@@ -91,6 +92,8 @@ class DistillConfig:
                 value=self.image_optimizer, expected=['sgd', 'adam'])
         check_sgd(lr_teacher=self.lr_teacher, momentum=self.momentum)
         require(self.iterations >= 1, "iterations must be at least 1", ConfigError, option='iterations', value=self.iterations)
+        require(self.max_minutes is None or (math.isfinite(self.max_minutes) and self.max_minutes > 0), "max_minutes must be a positive number",
+                ConfigError, option='max_minutes', value=self.max_minutes)
         for name in ('eval_every', 'checkpoint_every'):
             require(getattr(self, name) >= 0, f"{name} must be 0 (never) or more", ConfigError, option=name, value=getattr(self, name))
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
@@ -645,8 +648,14 @@ def evaluate_now(self:Distiller) -> float | None:
     return acc
 
 @patch
+def out_of_time(self:Distiller) -> bool:
+    "Whether matching has used the time budget `max_minutes` (rank 0's clock decides for every process)."
+    if self.config.max_minutes is None: return False
+    return bool(self.group.from_rank0(self.elapsed >= 60 * self.config.max_minutes))
+
+@patch
 def run(self:Distiller) -> dict:
-    "Distil until the iteration budget or the policy's stopping rule; returns the summary."
+    "Distil until the iteration budget, the time budget or the policy's stopping rule; returns the summary."
     c, rd = self.config, self.run_dir
     ckpt = rd/CHECKPOINT if rd is not None else None
     resumed = ckpt is not None and ckpt.exists()
@@ -658,10 +667,12 @@ def run(self:Distiller) -> dict:
         acc = self.evaluate_now()
         if rd is not None: rd.log_row('metrics', dataclasses.asdict(MetricsRow(0, lr_img=self.lr_img, syn_lr=self.syn_lr,
                                                                                 train_acc=acc, event=self.eval_event)))
+    timed_out = self.out_of_time()          # a run resumed after its budget was spent does no more iterations
     for _ in progress(range(self.iteration, c.iterations), comment=c.method, show=self.show):
-        if self.policy.finished: break
+        if self.policy.finished or timed_out: break
         row = self.step()
-        if c.eval_every and (self.iteration % c.eval_every == 0 or self.iteration == c.iterations or self.policy.finished):
+        timed_out = self.out_of_time()
+        if c.eval_every and (self.iteration % c.eval_every == 0 or self.iteration == c.iterations or self.policy.finished or timed_out):
             row['train_acc'] = self.evaluate_now()
             if self.eval_event: row['event'] = ';'.join(filter(None, [row['event'], self.eval_event]))
         checkpoint = c.checkpoint_every and self.iteration % c.checkpoint_every == 0
@@ -669,7 +680,7 @@ def run(self:Distiller) -> dict:
         if rd is not None:
             rd.log_row('metrics', row)
             if checkpoint: self.save_checkpoint(ckpt)
-    self.stop_reason = 'lr_img below floor' if self.policy.finished else 'iterations'
+    self.stop_reason = 'lr_img below floor' if self.policy.finished else 'time budget' if timed_out else 'iterations'
     self.check_agreement()
     if rd is not None:
         if self.best_iteration is None: self.synset().save(rd/'synset.safetensors')
@@ -781,7 +792,8 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
         rd, error = None, None
         if rank == 0:   # rank 0 alone owns the folder; its refusal must reach the others, or they would wait forever
             try: rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
-                             'gd_distill', may_change=['iterations', 'eval_every', 'experts'], added={'segments': 1})
+                             'gd_distill', may_change=['iterations', 'max_minutes', 'eval_every', 'experts'],
+                             added={'segments': 1, 'max_minutes': None})
             except Exception as e: error = str(e) if isinstance(e, GalaxyDistillError) else f"{type(e).__name__}: {e}"
         error = _broadcast_error(error, rank, size)
         if error is not None: raise ConfigError(error)
@@ -811,6 +823,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                lr_teacher:float=None,      # α₀, initial student step size
                batch_syn:int=None,         # Synthetic minibatch per student step
                iterations:int=None,        # Iteration budget
+               max_minutes:float=None,     # Time budget: stop once matching has taken this many minutes (the last set is evaluated)
                probe_every:int=None,       # STM: probe every k-th iteration
                segments:int=None,          # Trajectory segments per iteration, gradients averaged (default: one per torchrun process)
                eval_every:int=None,        # Iterations between evaluations on the real train split
@@ -830,7 +843,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
         require(value is not None, f"--{name} is required", ConfigError, option=name)
     config, zca = make_config(preset, method=method, ipc=ipc, syn_steps=syn_steps, expert_epochs=expert_epochs,
                               max_start_epoch=max_start_epoch, min_start_epoch=min_start_epoch, lr_img=lr_img, lr_lr=lr_lr, lr_teacher=lr_teacher,
-                              batch_syn=batch_syn, iterations=iterations, probe_every=probe_every, segments=segments, eval_every=eval_every,
+                              batch_syn=batch_syn, iterations=iterations, max_minutes=max_minutes, probe_every=probe_every, segments=segments, eval_every=eval_every,
                               checkpoint_every=checkpoint_every, num_eval=num_eval, eval_epochs=eval_epochs, seed=seed,
                               constant_memory=constant_memory or None, augment=augment,
                               image_optimizer=image_optimizer, labels=labels, lr_label=lr_label, init=init)
