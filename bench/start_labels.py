@@ -23,6 +23,7 @@ p.add_argument('--data', required=True); p.add_argument('--buffers', required=Tr
 p.add_argument('--ipc', type=int, default=10); p.add_argument('--seeds', default='0,1')
 p.add_argument('--soft_epoch', type=int, default=15); p.add_argument('--networks', type=int, default=2)
 p.add_argument('--epochs', type=int, default=1000); p.add_argument('--lr', type=float, default=0.01)
+p.add_argument('--name', default=None, help='results name (default start_labels_ipcN)')
 a = p.parse_args()
 torch.set_num_threads(1)
 ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
@@ -44,4 +45,5 @@ for init, labels in starts:
     lines.append(f"| {init} + {labels} | " + ' | '.join(f'{100*x:.1f} %' for x in accs) + f" | {100*np.mean(accs):.1f} % |")
 md = (f"IPC {a.ipc}; data `{a.data}`, experts `{a.buffers}`; each start trained by {a.networks} networks for {a.epochs} epochs "
       f"at lr {a.lr}, scored on the train split.\n\n" + '\n'.join(lines))
-record(f'start_labels_ipc{a.ipc}', f'Starting sets at IPC {a.ipc}: real or confident galaxies, hard or soft labels (train split)', md, {'rows': rows})
+record(a.name or f'start_labels_ipc{a.ipc}', f'Starting sets at IPC {a.ipc}: real or confident galaxies, hard or soft labels (train split)'
+       + (f' ({a.name})' if a.name else ''), md, {'rows': rows})
