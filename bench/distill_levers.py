@@ -35,7 +35,7 @@ def rows(path):
 
 def distil(a, ds, spec, name, over, seed, results):
     cfg, _ = make_config(**{'iterations': a.iterations, 'eval_every': a.eval_every, 'num_eval': a.select_eval,
-                            'eval_epochs': a.eval_epochs, 'checkpoint_every': 0, **json.loads(a.base), **over, 'seed': seed})
+                            'eval_epochs': a.select_epochs or a.eval_epochs, 'checkpoint_every': 0, **json.loads(a.base), **over, 'seed': seed})
     folder = Path(a.out)/f'{name}_s{seed}'
     t0 = time.perf_counter(); summ = distill_folder(a.data, a.buffers, folder, cfg, 'cpu', show=False)   # gd_distill's own path
     wall = time.perf_counter() - t0
@@ -100,6 +100,7 @@ def main():
     p.add_argument('--seeds', default='0'); p.add_argument('--iterations', type=int, default=1000)
     p.add_argument('--eval_every', type=int, default=200); p.add_argument('--select_eval', type=int, default=2)
     p.add_argument('--num_eval', type=int, default=5); p.add_argument('--eval_epochs', type=int, default=300)
+    p.add_argument('--select_epochs', type=int, default=None, help='epochs of the selection networks (default: --eval_epochs)')
     p.add_argument('--eval_augment', default=None, help='augmentation of the final evaluation (default: the run\'s)')
     p.add_argument('--baselines', action='store_true'); p.add_argument('--ipcs', default='1,10')
     p.add_argument('--full_epochs', type=int, default=100)
