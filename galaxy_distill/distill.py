@@ -135,6 +135,7 @@ PRESETS = {
     'stm_gzoo2_ipc1':     dict(**_SCALE_FREE, method='stm', ipc=1,  syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
     'stm_gzoo2_ipc10':    dict(**_SCALE_FREE, method='stm', ipc=10, syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
     'cpu_galaxies':       dict(),
+    'cpu_galaxies_ipc10': dict(ipc=10, method='window', min_start_epoch=6, initial_cap=14, max_start_epoch=14),  # DATM's late window, 15-epoch experts
 }
 
 def make_config(preset:str|None=None, # A name in `PRESETS`, or None for the defaults
