@@ -54,7 +54,7 @@ def distil(a, ds, spec, name, over, seed, results):
 
 def baselines(a, ds, spec, results):
     ipcs = [int(i) for i in a.ipcs.split(',')]
-    res = evaluate_baselines(ds, ipcs, spec, num_eval=a.num_eval, epochs=a.eval_epochs, full_epochs=a.full_epochs,
+    res = evaluate_baselines(ds, ipcs, spec, baselines=a.baseline_sets.split(','), num_eval=a.num_eval, epochs=a.eval_epochs, full_epochs=a.full_epochs,
                              augment=a.eval_augment or 'galaxy', device='cpu', seed=0, show_progress=False)
     with open(results, 'a') as f:
         for k, r in res.items():
@@ -104,6 +104,7 @@ def main():
     p.add_argument('--eval_augment', default=None, help='augmentation of the final evaluation (default: the run\'s)')
     p.add_argument('--baselines', action='store_true'); p.add_argument('--ipcs', default='1,10')
     p.add_argument('--full_epochs', type=int, default=100)
+    p.add_argument('--baseline_sets', default='full,random,class_mean', help="which baselines (full data is the costliest)")
     p.add_argument('--results', default=None, help='JSON-lines file (default OUT/results.jsonl)')
     p.add_argument('--report', default=None, help='write the BENCHMARKS.md section NAME from the results file and stop')
     p.add_argument('--note', default=None, help='text appended to the report section')
