@@ -1,4 +1,5 @@
-"""Does a starting draw's train-split score predict its test accuracy? The check behind `DistillConfig.start_draws`.
+"""Does a starting draw's train-split score predict its test accuracy? The check behind the start-draws lever
+(measured end to end in BENCHMARKS.md § levers of the fifth session: no gain, so no such option ships).
 
 For each draw seed, the IPC 1 default start (`init='auto'`: a confident real galaxy per class with the experts' final
 predictions as soft labels) is scored three ways on the real *train* split — the periodic selection's protocol
@@ -19,8 +20,7 @@ from _common import record  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from galaxy_distill.buffers import TrajectoryBuffer  # noqa: E402
-from galaxy_distill.data import load_dataset  # noqa: E402
-from galaxy_distill.data import SynSet  # noqa: E402
+from galaxy_distill.data import SynSet, load_dataset  # noqa: E402
 from galaxy_distill.distill import _student, expert_predictions, initial_synset, make_config  # noqa: E402
 from galaxy_distill.evaluate import EvalConfig, evaluate_synset, pick_lr  # noqa: E402
 

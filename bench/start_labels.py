@@ -33,10 +33,14 @@ ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
 net_fn, spec = _student(buf, 'cpu')
 
 
+_scores = None
+
 def confident_means(s, seed):
     "Per class, the means of `ipc` random parts of the experts' most confident fifth (the pool init='confident' draws from)."
+    global _scores
     x, y = ds.tensors('train')
-    score = expert_predictions(net_fn, buf, x, buf.epochs)[torch.arange(len(y)), y]
+    if _scores is None: _scores = expert_predictions(net_fn, buf, x, buf.epochs)[torch.arange(len(y)), y]   # once, not per seed
+    score = _scores
     gen, means = torch.Generator().manual_seed(seed), []
     for k in range(len(ds.classes)):
         idx = (y == k).nonzero().flatten()
