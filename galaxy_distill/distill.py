@@ -57,7 +57,7 @@ class DistillConfig:
     init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'mean' (class means), 'noise', or 'auto': confident at IPC 1, real above
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
     initial_cap: int = 1           # c₀: first STM cap (and the first upper end of the 'linear' and 'window' ranges)
-    min_start_epoch: int = 0       # T⁻: lowest start epoch of the 'window' method (DATM's difficulty window)
+    min_start_epoch: int = 0       # T⁻: lowest start epoch of every method (DATM's difficulty window; a late floor for STM at IPC ≥ 10)
     trend_every: int = 10          # Iterations between trend tests
     trend_lambda: float = 5.       # λ: level up when r < −λ·s
     overfit_sigma: float = 3.      # Level up too when r > overfit_sigma·s
@@ -97,8 +97,9 @@ class DistillConfig:
         for name in ('eval_every', 'checkpoint_every'):
             require(getattr(self, name) >= 0, f"{name} must be 0 (never) or more", ConfigError, option=name, value=getattr(self, name))
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
-        require(0 <= self.min_start_epoch < self.initial_cap, "min_start_epoch must lie in [0, initial_cap)", ConfigError,
-                min_start_epoch=self.min_start_epoch, initial_cap=self.initial_cap)
+        first_cap = self.max_start_epoch if self.method == 'mtt' else self.initial_cap   # the range [T⁻, cap) must not start empty
+        require(0 <= self.min_start_epoch < first_cap, "min_start_epoch must lie in [0, initial_cap) (MTT: [0, max_start_epoch))", ConfigError,
+                min_start_epoch=self.min_start_epoch, initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
         require(self.initial_cap <= self.max_start_epoch, "initial_cap exceeds max_start_epoch", ConfigError,
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
         Augment.from_name(self.augment)    # 'galaxy', 'dsa', 'none' or a strategy such as 'rotate'; refuses others, naming them
@@ -155,8 +156,9 @@ class StartPolicy:
     "Where each iteration's match starts; every start policy implements this interface."
     phase = 'fixed'    # Shown in `metrics.csv`
     _state = ('cap', 'finished', 'lr_scale', 'level_ups')   # What a checkpoint keeps
-    def __init__(self, cap:int):
+    def __init__(self, cap:int, floor:int=0):
         self.cap, self.finished, self.lr_scale, self.level_ups = cap, False, 1., []   # level_ups: iterations the cap grew at
+        self.floor = floor   # T⁻ (`min_start_epoch`): no start below it, for any policy
 
     @classmethod
     def from_config(cls, config:DistillConfig) -> StartPolicy:
@@ -184,21 +186,22 @@ class StartPolicy:
     def load_state_dict(self, state:dict): self.__dict__.update(copy.deepcopy(state))
 
 class FixedStart(StartPolicy):
-    "MTT: start epochs uniform in [0, `max_start_epoch`)."
-    def __init__(self, max_start_epoch:int): super().__init__(max_start_epoch)
+    "MTT: start epochs uniform in [`min_start_epoch`, `max_start_epoch`) (T⁻ = 0 by default)."
+    def __init__(self, max_start_epoch:int, min_start_epoch:int=0): super().__init__(max_start_epoch, min_start_epoch)
     @classmethod
-    def from_config(cls, config:DistillConfig) -> FixedStart: return cls(config.max_start_epoch)
+    def from_config(cls, config:DistillConfig) -> FixedStart: return cls(config.max_start_epoch, config.min_start_epoch)
     def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
-        return int(torch.randint(self.cap, (1,), generator=generator))
+        return int(torch.randint(self.floor, self.cap, (1,), generator=generator))
 
 class LinearStart(FixedStart):
     "Start epochs uniform below a cap that grows linearly from `initial_cap` to `max_start_epoch` over `iterations`."
     phase = 'linear'
-    def __init__(self, max_start_epoch:int, initial_cap:int, iterations:int):
-        super().__init__(initial_cap)
+    def __init__(self, max_start_epoch:int, initial_cap:int, iterations:int, min_start_epoch:int=0):
+        super().__init__(initial_cap, min_start_epoch)
         self.initial_cap, self.max_cap, self.iterations = initial_cap, max_start_epoch, iterations
     @classmethod
-    def from_config(cls, config:DistillConfig) -> LinearStart: return cls(config.max_start_epoch, config.initial_cap, config.iterations)
+    def from_config(cls, config:DistillConfig) -> LinearStart:
+        return cls(config.max_start_epoch, config.initial_cap, config.iterations, config.min_start_epoch)
     def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
         frac = iteration / max(self.iterations - 1, 1)
         self.cap = min(self.max_cap, self.initial_cap + int(frac * (self.max_cap - self.initial_cap + 1)))
@@ -223,19 +226,20 @@ class AdaptiveStart(StartPolicy):
     def __init__(self, max_start_epoch:int, initial_cap:int=_D.initial_cap, order:str=_D.start_order,
                  trend_every:int=_D.trend_every, trend_lambda:float=_D.trend_lambda, overfit_sigma:float=_D.overfit_sigma,
                  stage_max:int=_D.stage_max, finetune_every:int=_D.finetune_every, finetune_decay:float=_D.finetune_decay,
-                 lr_floor_ratio:float=_D.lr_floor_ratio, probe_every:int=_D.probe_every):
-        super().__init__(initial_cap)
+                 lr_floor_ratio:float=_D.lr_floor_ratio, probe_every:int=_D.probe_every, min_start_epoch:int=_D.min_start_epoch):
+        super().__init__(initial_cap, min_start_epoch)
         store_attr('order,trend_every,trend_lambda,overfit_sigma,stage_max,finetune_every,finetune_decay,lr_floor_ratio,probe_every')
         self.max_cap, self.history, self.stage_start, self.phase, self.finetune_start = max_start_epoch, [], 0, 'grow', None
 
     @classmethod
     def from_config(cls, c:DistillConfig) -> AdaptiveStart:
         return cls(c.max_start_epoch, c.initial_cap, c.start_order, c.trend_every, c.trend_lambda, c.overfit_sigma,
-                   c.stage_max, c.finetune_every, c.finetune_decay, c.lr_floor_ratio, c.probe_every)
+                   c.stage_max, c.finetune_every, c.finetune_decay, c.lr_floor_ratio, c.probe_every, c.min_start_epoch)
 
     def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
-        if self.order == 'cyclic': return (iteration * segments + segment) % self.cap   # the segments of an iteration continue the cycle
-        return int(torch.randint(self.cap, (1,), generator=generator))
+        if self.order == 'cyclic':   # t cycles through [T⁻, cap); the segments of an iteration continue the cycle
+            return self.floor + (iteration * segments + segment) % (self.cap - self.floor)
+        return int(torch.randint(self.floor, self.cap, (1,), generator=generator))
 
     def probe_epoch(self, iteration:int) -> int | None:
         "The epoch to probe at `iteration`: the cap, while growing is still possible."
@@ -266,14 +270,9 @@ class AdaptiveStart(StartPolicy):
 class WindowStart(LinearStart):
     "DATM's difficulty window: start epochs uniform in [`min_start_epoch`, cap), the cap widening linearly to `max_start_epoch`."
     phase = 'window'
-    def __init__(self, max_start_epoch:int, initial_cap:int, iterations:int, min_start_epoch:int=0):
-        super().__init__(max_start_epoch, initial_cap, iterations); self.min_start_epoch = min_start_epoch
-    @classmethod
-    def from_config(cls, config:DistillConfig) -> WindowStart:
-        return cls(config.max_start_epoch, config.initial_cap, config.iterations, config.min_start_epoch)
     def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
-        super().start_epoch(iteration, generator)   # grows the cap (and draws, which keeps the random stream aligned with 'linear')
-        return int(torch.randint(self.min_start_epoch, self.cap, (1,), generator=generator))
+        super().start_epoch(iteration, generator)   # grows the cap; its draw is discarded, which keeps window runs reproducible across versions
+        return int(torch.randint(self.floor, self.cap, (1,), generator=generator))
 
 POLICIES = {'stm': AdaptiveStart, 'mtt': FixedStart, 'linear': LinearStart, 'window': WindowStart}   # method name → StartPolicy (`METHODS`)
 
@@ -818,7 +817,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                syn_steps:int=None,         # N: student steps per iteration
                expert_epochs:int=None,     # M: epochs between start and target
                max_start_epoch:int=None,   # T⁺ (MTT) or the largest cap (STM)
-               min_start_epoch:int=None,   # T⁻: lowest start epoch (window)
+               min_start_epoch:int=None,   # T⁻: lowest start epoch (every method)
                lr_img:float=None,          # Image learning rate
                lr_lr:float=None,           # Paper's rate on α (applied to log α scaled by 1/α₀²)
                lr_teacher:float=None,      # α₀, initial student step size
