@@ -35,7 +35,8 @@ class DemoConfig:
     ipc: int = 1                 # Synthetic images per class
     iterations: int = 400        # Distillation iterations (BENCHMARKS.md: 1500 gave no more than 600 on the test split)
     syn_steps: int = 10          # N: student steps per iteration
-    max_start_epoch: int = 10    # Largest STM cap T⁺_max
+    max_start_epoch: int = 14    # Largest STM cap T⁺_max
+    min_start_epoch: int = 6     # T⁻: no match starts below it; STM's cap grows from T⁻ + 1 (BENCHMARKS.md: 56.3 → 60.6 % over 3 seeds)
     lr_img: float = 0.01         # Image learning rate (Adam: ≈ per-pixel step; SGD's 10⁴ of the paper blew 32² images up on 2 seeds of 3)
     eval_every: int = 200        # Iterations between train-split evaluations (model selection)
     select_eval: int = 2         # Networks per periodic evaluation on the train split (model selection)
@@ -51,7 +52,7 @@ class DemoConfig:
         "Refuse sizes that cannot work, naming the option, before anything runs."
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
-            require(v > 0 or f.name == 'seed', f"{f.name} must be positive", ConfigError, option=f.name, value=v)
+            require(v > 0 or (f.name in ('seed', 'min_start_epoch') and v == 0), f"{f.name} must be positive", ConfigError, option=f.name, value=v)
         require(self.max_start_epoch + 1 <= self.expert_epochs_recorded, "max_start_epoch must leave one recorded epoch to match",
                 ConfigError, max_start_epoch=self.max_start_epoch, expert_epochs_recorded=self.expert_epochs_recorded)
         require(self.ipc <= self.n_per_class, "ipc exceeds the simulated train galaxies per class", ConfigError,
@@ -60,7 +61,8 @@ class DemoConfig:
         SimulationConfig(self.n_per_class, self.test_per_class, self.size, self.seed)
         ExpertConfig(num_experts=self.experts, expert_epochs=self.expert_epochs_recorded, lr_teacher=self.lr_teacher,
                      batch_size=self.expert_batch_size)
-        make_config(method='stm', ipc=self.ipc, syn_steps=self.syn_steps, max_start_epoch=self.max_start_epoch, lr_img=self.lr_img,
+        make_config(method='stm', ipc=self.ipc, syn_steps=self.syn_steps, max_start_epoch=self.max_start_epoch,
+                    min_start_epoch=self.min_start_epoch, lr_img=self.lr_img,
                     lr_teacher=self.lr_teacher, iterations=self.iterations, eval_every=self.eval_every, num_eval=self.select_eval,
                     eval_epochs=self.select_epochs)
         EvalConfig(num_eval=self.num_eval, epochs=self.eval_epochs, full_epochs=self.full_epochs, full_num_eval=self.full_num_eval,
@@ -69,9 +71,9 @@ class DemoConfig:
 SCALES = {
     'cpu': {},
     'tiny': dict(n_per_class=6, test_per_class=4, size=16, experts=2, expert_epochs_recorded=3, width=8, depth=2,
-                 iterations=6, syn_steps=3, max_start_epoch=2, eval_every=3, select_eval=1, num_eval=1, select_epochs=5, eval_epochs=5, full_epochs=2),
+                 iterations=6, syn_steps=3, max_start_epoch=2, min_start_epoch=0, eval_every=3, select_eval=1, num_eval=1, select_epochs=5, eval_epochs=5, full_epochs=2),
     'paper': dict(n_per_class=500, test_per_class=100, size=128, experts=10, expert_epochs_recorded=30, width=128,
-                  lr_teacher=0.01, expert_batch_size=256, iterations=2000, syn_steps=20, max_start_epoch=20,
+                  lr_teacher=0.01, expert_batch_size=256, iterations=2000, syn_steps=20, max_start_epoch=20, min_start_epoch=0,
                   eval_epochs=1000, grid_eval=2, full_epochs=50, full_num_eval=5),
 }
 
@@ -106,7 +108,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
         lr_teacher=c.lr_teacher, batch_size=c.expert_batch_size, augment='galaxy', eval_every=0, seed=c.seed, device=dev))
     step('distill', 'best_train_acc', distilled, lambda: gd_distill(
         data=str(data), buffers=str(buffers), out=str(distilled), method='stm', ipc=c.ipc, syn_steps=c.syn_steps,
-        max_start_epoch=c.max_start_epoch, lr_img=c.lr_img, lr_teacher=c.lr_teacher, iterations=c.iterations,
+        max_start_epoch=c.max_start_epoch, min_start_epoch=c.min_start_epoch, lr_img=c.lr_img, lr_teacher=c.lr_teacher, iterations=c.iterations,
         eval_every=c.eval_every, num_eval=c.select_eval, eval_epochs=c.select_epochs, device=dev, seed=c.seed))
     step('evaluate', 'test_acc_mean', distilled/'eval', lambda: gd_eval(
         syn=str(distilled), data=str(data), num_eval=c.num_eval, epochs=c.eval_epochs, baselines=True,

@@ -56,7 +56,7 @@ class DistillConfig:
     lr_label: float = 0.2          # Learning rate of the label logits (SGD with `momentum`)
     init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'mean' (class means), 'noise', or 'auto': confident at IPC 1, real above
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
-    initial_cap: int = 1           # c₀: first STM cap (and the first upper end of the 'linear' and 'window' ranges)
+    initial_cap: int|None = None   # c₀: first STM cap (and the first upper end of the 'linear' and 'window' ranges); None: T⁻ + 1
     min_start_epoch: int = 0       # T⁻: lowest start epoch of every method (DATM's difficulty window; a late floor for STM at IPC ≥ 10)
     trend_every: int = 10          # Iterations between trend tests
     trend_lambda: float = 5.       # λ: level up when r < −λ·s
@@ -77,6 +77,7 @@ class DistillConfig:
 
     def __post_init__(self):
         "Refuse settings that cannot work, naming the option."
+        if self.initial_cap is None: self.initial_cap = self.min_start_epoch + 1   # the cap starts one epoch above the floor
         require(self.method in METHODS, "Unknown method", ConfigError, option='method', value=self.method, expected=list(METHODS))
         for name in ('ipc', 'syn_steps', 'expert_epochs', 'max_start_epoch', 'initial_cap', 'trend_every', 'probe_every',
                      'finetune_every', 'num_eval', 'eval_epochs'):
@@ -97,8 +98,10 @@ class DistillConfig:
         for name in ('eval_every', 'checkpoint_every'):
             require(getattr(self, name) >= 0, f"{name} must be 0 (never) or more", ConfigError, option=name, value=getattr(self, name))
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
+        require(0 <= self.min_start_epoch < self.max_start_epoch, "min_start_epoch must lie in [0, max_start_epoch)", ConfigError,
+                min_start_epoch=self.min_start_epoch, max_start_epoch=self.max_start_epoch)
         first_cap = self.max_start_epoch if self.method == 'mtt' else self.initial_cap   # the range [T⁻, cap) must not start empty
-        require(0 <= self.min_start_epoch < first_cap, "min_start_epoch must lie in [0, initial_cap) (MTT: [0, max_start_epoch))", ConfigError,
+        require(0 <= self.min_start_epoch < first_cap, "min_start_epoch must lie in [0, initial_cap)", ConfigError,
                 min_start_epoch=self.min_start_epoch, initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
         require(self.initial_cap <= self.max_start_epoch, "initial_cap exceeds max_start_epoch", ConfigError,
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
@@ -135,7 +138,7 @@ PRESETS = {
     'mtt_cifar100_ipc50': dict(**_MTT, method='mtt', ipc=50, syn_steps=80, expert_epochs=2, max_start_epoch=40, lr_img=1000, lr_lr=1e-5, lr_teacher=1e-2, batch_syn=125, zca=True),
     'stm_gzoo2_ipc1':     dict(**_SCALE_FREE, method='stm', ipc=1,  syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
     'stm_gzoo2_ipc10':    dict(**_SCALE_FREE, method='stm', ipc=10, syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
-    'cpu_galaxies':       dict(),
+    'cpu_galaxies':       dict(min_start_epoch=6, max_start_epoch=14),   # STM above a late floor: cap 7 → 14 of 15-epoch experts
     'cpu_galaxies_ipc10': dict(ipc=10, method='window', min_start_epoch=6, initial_cap=14, max_start_epoch=14),  # DATM's late window, 15-epoch experts
 }
 
@@ -223,11 +226,11 @@ _D = DistillConfig   # STM's settings and their defaults live in the config, onc
 class AdaptiveStart(StartPolicy):
     "STM: a start-epoch cap that levels up when the probe loss on the next epoch trends (DESIGN § STM)."
     _state = ('cap', 'history', 'stage_start', 'phase', 'finetune_start', 'lr_scale', 'finished', 'level_ups')
-    def __init__(self, max_start_epoch:int, initial_cap:int=_D.initial_cap, order:str=_D.start_order,
+    def __init__(self, max_start_epoch:int, initial_cap:int|None=None, order:str=_D.start_order,
                  trend_every:int=_D.trend_every, trend_lambda:float=_D.trend_lambda, overfit_sigma:float=_D.overfit_sigma,
                  stage_max:int=_D.stage_max, finetune_every:int=_D.finetune_every, finetune_decay:float=_D.finetune_decay,
                  lr_floor_ratio:float=_D.lr_floor_ratio, probe_every:int=_D.probe_every, min_start_epoch:int=_D.min_start_epoch):
-        super().__init__(initial_cap, min_start_epoch)
+        super().__init__(min_start_epoch + 1 if initial_cap is None else initial_cap, min_start_epoch)   # c₀ = T⁻ + 1 by default
         store_attr('order,trend_every,trend_lambda,overfit_sigma,stage_max,finetune_every,finetune_decay,lr_floor_ratio,probe_every')
         self.max_cap, self.history, self.stage_start, self.phase, self.finetune_start = max_start_epoch, [], 0, 'grow', None
 
@@ -812,12 +815,13 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
                buffers:str=None,           # Expert buffer folder (gd_buffers)
                out:str=None,               # Run folder (created; rerun to resume)
                method:str=None,            # stm | mtt | linear | window (DATM's difficulty window)
-               preset:str=None,            # A name in PRESETS (options below override it)
+               preset:str=None,            # cpu_galaxies (simulated, 32²) | cpu_galaxies_ipc10 | stm_gzoo2_ipc{1,10} | mtt_cifar{10,100}_ipc{1,10,50}; options below override it
                ipc:int=None,               # Images per class
                syn_steps:int=None,         # N: student steps per iteration
                expert_epochs:int=None,     # M: epochs between start and target
                max_start_epoch:int=None,   # T⁺ (MTT) or the largest cap (STM)
                min_start_epoch:int=None,   # T⁻: lowest start epoch (every method)
+               initial_cap:int=None,       # c₀: first cap of stm / linear / window (default T⁻ + 1)
                lr_img:float=None,          # Image learning rate
                lr_lr:float=None,           # Paper's rate on α (applied to log α scaled by 1/α₀²)
                lr_teacher:float=None,      # α₀, initial student step size
@@ -842,7 +846,7 @@ def gd_distill(data:str=None,              # Dataset folder (gd_simulate / gd_cu
     for name, value in (('data', data), ('buffers', buffers), ('out', out)):
         require(value is not None, f"--{name} is required", ConfigError, option=name)
     config, zca = make_config(preset, method=method, ipc=ipc, syn_steps=syn_steps, expert_epochs=expert_epochs,
-                              max_start_epoch=max_start_epoch, min_start_epoch=min_start_epoch, lr_img=lr_img, lr_lr=lr_lr, lr_teacher=lr_teacher,
+                              max_start_epoch=max_start_epoch, min_start_epoch=min_start_epoch, initial_cap=initial_cap, lr_img=lr_img, lr_lr=lr_lr, lr_teacher=lr_teacher,
                               batch_syn=batch_syn, iterations=iterations, max_minutes=max_minutes, probe_every=probe_every, segments=segments, eval_every=eval_every,
                               checkpoint_every=checkpoint_every, num_eval=num_eval, eval_epochs=eval_epochs, seed=seed,
                               constant_memory=constant_memory or None, augment=augment,
