@@ -22,7 +22,7 @@ __all__ = ['SCALES', 'DemoConfig', 'run_demo', 'gd_demo']
 # %% ../nbs/14_demo.ipynb #1527077d
 @dataclasses.dataclass
 class DemoConfig:
-    "Every size of the demo; the defaults take under 5 minutes on the 2-core development machine (about 13 on one 3× slower)."
+    "Every size of the demo; the defaults take about 5 minutes on the 2-core development machine (about 15 on one 3× slower)."
     n_per_class: int = 100       # Simulated train galaxies per class
     test_per_class: int = 50     # Simulated test galaxies per class
     size: int = 32               # Image size in pixels
