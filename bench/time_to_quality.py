@@ -51,7 +51,11 @@ def main():
     p.add_argument('--target', type=float, default=0.7); p.add_argument('--num_eval', type=int, default=2)
     p.add_argument('--grid_eval', type=int, default=1); p.add_argument('--epochs', type=int, default=300)
     p.add_argument('--every', type=int, default=1, help='evaluate only snapshots whose iteration is a multiple of this')
+    p.add_argument('--cache', default=None, help='JSON file of snapshot evaluations (default bench/.cache/time_to_quality.json); '
+                   'give each of several parallel processes its own, then merge them into the default')
     a = p.parse_args()
+    global CACHE
+    if a.cache: CACHE = Path(a.cache)
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     ds = load_dataset(a.data)
     curves, cache = {}, (json.loads(CACHE.read_text()) if CACHE.exists() else {})

@@ -38,7 +38,7 @@ class DemoConfig:
     max_start_epoch: int = 14    # Largest STM cap T⁺_max
     min_start_epoch: int = 6     # T⁻: no match starts below it; STM's cap grows from T⁻ + 1 (BENCHMARKS.md: 56.3 → 60.6 % over 3 seeds)
     lr_img: float = 0.01         # Image learning rate (Adam: ≈ per-pixel step; SGD's 10⁴ of the paper blew 32² images up on 2 seeds of 3)
-    eval_every: int = 200        # Iterations between train-split evaluations (model selection)
+    eval_every: int = 200        # Iterations between train-split evaluations (model selection; every 100 picked the same set on seed 0)
     select_eval: int = 2         # Networks per periodic evaluation on the train split (model selection)
     num_eval: int = 5            # Fresh networks per evaluated set (final evaluation)
     select_epochs: int = 300     # Epochs per network of the periodic train-split evaluations (model selection)
