@@ -57,7 +57,7 @@ class DistillConfig:
     init: str = 'auto'             # 'confident' (among the train images the experts classify best), 'real', 'mean' (class means), 'noise', or 'auto': confident at IPC 1, real above
     start_order: str = 'cyclic'    # STM start epochs: 'cyclic' (t = it mod c) or 'uniform'
     initial_cap: int|None = None   # c₀: first STM cap (and the first upper end of the 'linear' and 'window' ranges); None: T⁻ + 1
-    min_start_epoch: int = 0       # T⁻: lowest start epoch of every method (DATM's difficulty window; a late floor for STM at IPC ≥ 10)
+    min_start_epoch: int = 0       # T⁻: lowest start epoch of every method (DATM's difficulty window; the late floor of the cpu_galaxies presets)
     trend_every: int = 10          # Iterations between trend tests
     trend_lambda: float = 5.       # λ: level up when r < −λ·s
     overfit_sigma: float = 3.      # Level up too when r > overfit_sigma·s
@@ -100,9 +100,8 @@ class DistillConfig:
         require(self.start_order in ('cyclic', 'uniform'), "Unknown start_order", ConfigError, option='start_order', value=self.start_order)
         require(0 <= self.min_start_epoch < self.max_start_epoch, "min_start_epoch must lie in [0, max_start_epoch)", ConfigError,
                 min_start_epoch=self.min_start_epoch, max_start_epoch=self.max_start_epoch)
-        first_cap = self.max_start_epoch if self.method == 'mtt' else self.initial_cap   # the range [T⁻, cap) must not start empty
-        require(0 <= self.min_start_epoch < first_cap, "min_start_epoch must lie in [0, initial_cap)", ConfigError,
-                min_start_epoch=self.min_start_epoch, initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
+        require(self.method == 'mtt' or self.min_start_epoch < self.initial_cap, "min_start_epoch must lie in [0, initial_cap)",
+                ConfigError, min_start_epoch=self.min_start_epoch, initial_cap=self.initial_cap)   # the first range [T⁻, c₀) must not be empty
         require(self.initial_cap <= self.max_start_epoch, "initial_cap exceeds max_start_epoch", ConfigError,
                 initial_cap=self.initial_cap, max_start_epoch=self.max_start_epoch)
         Augment.from_name(self.augment)    # 'galaxy', 'dsa', 'none' or a strategy such as 'rotate'; refuses others, naming them
