@@ -11,7 +11,7 @@ import pandas as pd
 
 from .buffers import ExpertConfig, gd_buffers
 from .core import command, ConfigError, RunDir, atomic_path, default_device, load_json, require
-from .distill import gd_distill, make_config
+from .distill import PRESETS, gd_distill, make_config
 from .evaluate import EvalConfig, gd_eval
 from .simulate import SimulationConfig, gd_simulate, require_galsim
 from .visualize import gd_show
@@ -22,7 +22,7 @@ __all__ = ['SCALES', 'DemoConfig', 'run_demo', 'gd_demo']
 # %% ../nbs/14_demo.ipynb #1527077d
 @dataclasses.dataclass
 class DemoConfig:
-    "Every size of the demo; the defaults take about 5 minutes on the 2-core development machine (about 15 on one 3× slower)."
+    "Every size of the demo; the defaults take about 5 minutes on the 2-core development machine (15–18 on one 3× slower)."
     n_per_class: int = 100       # Simulated train galaxies per class
     test_per_class: int = 50     # Simulated test galaxies per class
     size: int = 32               # Image size in pixels
@@ -35,8 +35,8 @@ class DemoConfig:
     ipc: int = 1                 # Synthetic images per class
     iterations: int = 400        # Distillation iterations (BENCHMARKS.md: 1500 gave no more than 600 on the test split)
     syn_steps: int = 10          # N: student steps per iteration
-    max_start_epoch: int = 14    # Largest STM cap T⁺_max
-    min_start_epoch: int = 6     # T⁻: no match starts below it; STM's cap grows from T⁻ + 1 (BENCHMARKS.md: 56.3 → 60.6 % over 3 seeds)
+    max_start_epoch: int = PRESETS['cpu_galaxies']['max_start_epoch']   # Largest STM cap T⁺_max (14: the CPU preset's)
+    min_start_epoch: int = PRESETS['cpu_galaxies']['min_start_epoch']   # T⁻ (6): no match starts below it; STM's cap grows from T⁻ + 1 (BENCHMARKS.md: 56.3 → 60.6 % over 3 seeds)
     lr_img: float = 0.01         # Image learning rate (Adam: ≈ per-pixel step; SGD's 10⁴ of the paper blew 32² images up on 2 seeds of 3)
     eval_every: int = 200        # Iterations between train-split evaluations (model selection; every 100 picked the same set on seed 0)
     select_eval: int = 2         # Networks per periodic evaluation on the train split (model selection)
