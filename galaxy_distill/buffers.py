@@ -517,7 +517,9 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
         device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', '0')))
         torch.cuda.set_device(device)
     dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
-    try: yield dist.get_rank(), dist.get_world_size(), device
+    try:
+        yield dist.get_rank(), dist.get_world_size(), device
+        dist.barrier()   # tear down together: a rank that left while rank 0 still wrote its results could abort in gloo's teardown
     finally: dist.destroy_process_group()
 
 # %% ../nbs/08_buffers.ipynb #65e9f52a

@@ -23,7 +23,7 @@ __all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'USER_ERRORS', 'GalaxyDistillError', 'D
            'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed', 'make_generator',
            'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path', 'atomic_write_text',
            'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint',
-           'environment_info', 'RunDir', 'die_with_parent', 'worker_init', 'command', 'progress']
+           'environment_info', 'RunDir', 'die_with_parent', 'worker_init', 'torch_threads', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -418,6 +418,16 @@ def worker_init(parent_pid:int,       # `os.getpid()` of the process that create
     "Pool initializer: the worker dies with `parent_pid` (`die_with_parent`) and uses `threads` torch threads."
     if threads is not None: torch.set_num_threads(threads)
     die_with_parent(parent_pid)
+
+# %% ../nbs/00_core.ipynb #ac10f8fa
+@contextlib.contextmanager
+def torch_threads(n:int # torch intra-op threads inside the block
+                 ):
+    "Run the block on `n` torch threads, then restore the count it had (sums split over threads depend on it)."
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(before)
 
 # %% ../nbs/00_core.ipynb #a995821c
 USER_ERRORS = (GalaxyDistillError, OSError, UnicodeError, MemoryError, torch.OutOfMemoryError)

@@ -14,7 +14,7 @@ from fastcore.script import store_true
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import functional as TF
 
-from .core import command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require, worker_init
+from .core import command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require, torch_threads, worker_init
 from .data import IMAGE_EXTENSIONS, ImageRejected, check_usable, Dataset, ImageSet, load_vision, read_image, save_dataset
 from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
 
@@ -105,9 +105,8 @@ def read_many(paths:list,                  # Image files
               bands:tuple=()               # FITS bands (see `read_cutout`)
              ) -> list:
     "`load_prepared` of every path (tensors, or `(reason, message)`), in the order of `paths`."
-    results, threads = [None] * len(paths), torch.get_num_threads()
-    torch.set_num_threads(1)   # small per-image ops: intra-op threads only contend (measured 40× slower on 2 busy cores)
-    try:
+    results = [None] * len(paths)
+    with torch_threads(1):   # small per-image ops: intra-op threads only contend (measured 40× slower on 2 busy cores)
         if workers <= 1 or len(paths) <= 1:
             for i, p in enumerate(progress(paths, comment='reading images', show=show)):
                 results[i] = load_prepared(p, size, crop, angles, channels, bands)
@@ -119,7 +118,6 @@ def read_many(paths:list,                  # Image files
             for f in progress(concurrent.futures.as_completed(futures), total=len(futures), comment='reading images', show=show):
                 results[futures[f]] = f.result()
         return results
-    finally: torch.set_num_threads(threads)
 
 # %% ../nbs/03_curate.ipynb #8f586af5
 def index_images(folder:str|Path) -> dict[str, Path]:
