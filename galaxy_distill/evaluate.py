@@ -13,16 +13,17 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, make_generator, progress, require, to_jsonable)
+from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json, make_generator, progress, require, to_jsonable, torch_threads)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
-from .models import ModelSpec
+from .models import ModelSpec, set_flat_params
 from .augment import Augment
+from .buffers import TrajectoryBuffer
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier
 
 # %% auto #0
 __all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
-           'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'without_band',
-           'band_ablation', 'find_synset', 'gd_eval']
+           'check_compatible', 'evaluate_synset', 'herding', 'expert_outputs', 'herding_set', 'evaluate_baselines',
+           'results_table', 'without_band', 'band_ablation', 'find_synset', 'run_start', 'run_experts', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
 AUGMENT_PRESETS = ('dsa', 'galaxy', 'none')
@@ -157,11 +158,8 @@ def in_threads(fn, items:Sequence, workers:int=1):
     "`fn` over `items`, results in order: one after another, or (`workers` > 1) in that many threads of one torch thread each."
     if workers <= 1 or len(items) <= 1:
         yield from map(fn, items); return
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)   # the networks, not the operations, run in parallel
-    try:
-        with ThreadPoolExecutor(min(workers, len(items))) as ex: yield from ex.map(fn, items)
-    finally: torch.set_num_threads(threads)
+    with torch_threads(1), ThreadPoolExecutor(min(workers, len(items))) as ex:   # the networks, not the operations, run in parallel
+        yield from ex.map(fn, items)
 
 def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, lr:float, epochs:int, split:str,
                    device:torch.device, seed:int, ipc:int|None, show_progress:bool|None, runs=None) -> EvalResult:
@@ -260,14 +258,81 @@ def evaluate_synset(syn:SynSet,                 # The synthetic set (images, lab
     return _run_protocol(name, [lambda: (x, y)] * cfg.num_eval, ds, spec, cfg, fixed_lr=fixed, epochs=cfg.epochs, split=split,
                          device=device, seed=seed, ipc=syn.ipc, show_progress=show_progress, runs=runs)
 
+# %% ../nbs/11_evaluate.ipynb #ed02e952
+def herding(features:torch.Tensor, # N×D features of one class
+            k:int                  # Rows to pick
+           ) -> torch.Tensor:
+    "Indices of `k` rows picked greedily so that the running mean of the picked `features` stays closest to their mean."
+    require(1 <= k <= len(features), "Herding needs 1 ≤ k ≤ the number of rows", ConfigError, k=k, rows=len(features))
+    features = features.double()
+    target, total, picked = features.mean(0), torch.zeros_like(features[0]), []
+    for t in range(1, k + 1):
+        distance = ((total + features) / t - target).norm(dim=1)
+        distance[picked] = math.inf              # no image twice
+        picked.append(int(distance.argmin()))
+        total += features[picked[-1]]
+    return torch.tensor(picked)
+
+# %% ../nbs/11_evaluate.ipynb #86f7a92f
+def _classifier(net:torch.nn.Module) -> torch.nn.Linear:
+    "The network's classifier: its last linear layer."
+    linears = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    require(linears, "The network has no linear classifier to take features from", ConfigError, model=type(net).__name__)
+    return linears[-1]
+
+@torch.no_grad()
+def expert_outputs(experts,                 # Expert trajectories (`TrajectoryBuffer` or `MemoryBuffer` with a `model_spec`)
+                   images:torch.Tensor,     # Normalised images N×C×H×W
+                   batch_size:int=512,      # Images per forward pass
+                   device:str|torch.device='cpu'
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Features (N × K·D: every expert's classifier input, concatenated) and mean class probabilities (N × C) of `images` under the `experts`' final networks."
+    spec = experts.model_spec
+    spec = spec if isinstance(spec, ModelSpec) else ModelSpec.from_dict(spec)
+    features, probs = [], 0.
+    for e in range(experts.n_experts):
+        net = spec.build().to(device)
+        set_flat_params(net, experts.params(e, experts.epochs).to(device, torch.float32))
+        seen = []
+        hook = _classifier(net).register_forward_pre_hook(lambda module, args: seen.append(args[0].flatten(1).cpu()))
+        try: p = torch.cat([net(images[i:i + batch_size].to(device)).softmax(1).cpu() for i in range(0, len(images), batch_size)])
+        finally: hook.remove()
+        features.append(torch.cat(seen)); probs = probs + p
+    return torch.cat(features, 1), probs / experts.n_experts
+
+# %% ../nbs/11_evaluate.ipynb #6e50ca11
+def herding_set(ds:Dataset,                 # The real dataset
+                experts,                    # Expert trajectories recorded on `ds`
+                ipc:int=1,                  # Images per class
+                soft:bool=False,            # Label with the experts' class probabilities instead of the hard labels
+                syn_lr:float=0.01,          # Step size recorded in the set
+                device:str|torch.device='cpu'
+               ) -> SynSet:
+    "A coreset of `ipc` real train images per class chosen by `herding` in the `experts`' feature space (soft labels: `soft`)."
+    x, y = ds.tensors('train')
+    features, probs = expert_outputs(experts, x, device=device)
+    picks = []
+    for k, name in enumerate(ds.classes):
+        idx = (y == k).nonzero().flatten()
+        require(len(idx) >= ipc, "A class has fewer train images than ipc", ConfigError, cls=name, available=len(idx), ipc=ipc)
+        picks.append(idx[herding(features[idx], ipc)])
+    picks = torch.cat(picks)
+    return SynSet(x[picks], y[picks], syn_lr, ds.classes, ds.mean, ds.std,
+                  {'init': 'herding_soft' if soft else 'herding', 'dataset_fingerprint': ds.fingerprint(),
+                   'source_ids': None if ds.train.ids is None else [ds.train.ids[i] for i in picks.tolist()]},
+                  soft_labels=probs[picks] if soft else None)
+
 # %% ../nbs/11_evaluate.ipynb #84600fe2
-BASELINES = ('full', 'random', 'class_mean')
+BASELINES = ('full', 'random', 'class_mean', 'start', 'herding', 'herding_soft')
+_NEEDS = {'start': 'start', 'herding': 'experts', 'herding_soft': 'experts'}   # rows that need more than the dataset
 
 def evaluate_baselines(ds:Dataset,                      # The real dataset
                        ipc:int|Sequence[int]=1,         # Images per class of the random-real baseline(s)
                        model_spec:ModelSpec|Mapping|str|None=None, # Architecture (default ConvNet)
                        *,
-                       baselines:Sequence[str]=BASELINES, # Which rows: any of 'full', 'random', 'class_mean'
+                       baselines:Sequence[str]|None=None, # Which rows, of `BASELINES` (None: every row the inputs allow)
+                       start:SynSet|None=None,          # The set a distillation started from (the 'start' row)
+                       experts=None,                    # Expert trajectories recorded on `ds` (the herding rows)
                        split:str='test',                # Evaluation split
                        num_eval:int|None=None,          # Fresh networks per baseline (default `config.num_eval`)
                        epochs:int|None=None,            # Epochs on the small sets (default `config.epochs`)
@@ -278,11 +343,15 @@ def evaluate_baselines(ds:Dataset,                      # The real dataset
                        seed:int=0,                      # Seed of networks, training and random subsets
                        show_progress:bool|None=None     # Progress bars
                       ) -> dict[str, EvalResult]:
-    "Evaluate the full-data, random-real (per `ipc`) and class-mean baselines of `ds` with the protocol of `evaluate_synset`."
+    "Evaluate the baselines of `ds` (full data, random real per `ipc`, class means; the `start` set; herding coresets from `experts`) with the protocol of `evaluate_synset`."
     overrides = dict(num_eval=num_eval, epochs=epochs, full_epochs=full_epochs, augment=augment)
     cfg = dataclasses.replace(config or EvalConfig(), **{k: v for k, v in overrides.items() if v is not None})
+    given = {'start': start, 'experts': experts}
+    if baselines is None: baselines = [b for b in BASELINES if b not in _NEEDS or given[_NEEDS[b]] is not None]
     unknown = [b for b in baselines if b not in BASELINES]
     require(not unknown and len(baselines) > 0, "Unknown baseline", ConfigError, baselines=list(baselines), expected=list(BASELINES))
+    for b in (b for b in baselines if b in _NEEDS):
+        require(given[_NEEDS[b]] is not None, f"The {b} baseline needs `{_NEEDS[b]}`", ConfigError, baseline=b)
     require(split in ('train', 'test'), "Unknown split", ConfigError, split=split, expected=['train', 'test'])
     ipcs = [int(ipc)] if isinstance(ipc, (int, np.integer)) else [int(k) for k in ipc]
     for k in ipcs:
@@ -308,6 +377,15 @@ def evaluate_baselines(ds:Dataset,                      # The real dataset
         s = class_mean_init(ds)
         out['class_mean'] = _run_protocol('class_mean', [lambda: (s.images, s.labels)] * cfg.num_eval, ds, spec, cfg,
                                           fixed_lr=small_lr, epochs=cfg.epochs, ipc=1, **common)
+    fixed = lambda name, s: _run_protocol(name, [lambda: (s.images.float(), s.targets)] * cfg.num_eval, ds, spec, cfg,
+                                          fixed_lr=small_lr, epochs=cfg.epochs, ipc=s.ipc, **common)
+    if 'start' in baselines:
+        check_compatible(start, ds)
+        out['start'] = fixed('start', start)
+    for soft in [b == 'herding_soft' for b in ('herding', 'herding_soft') if b in baselines]:
+        for k in ipcs:
+            name = f"{'herding_soft' if soft else 'herding'}_ipc{k}"
+            out[name] = fixed(name, herding_set(ds, experts, k, soft=soft, device=device))
     return out
 
 # %% ../nbs/11_evaluate.ipynb #40b8f688
@@ -355,6 +433,23 @@ def find_synset(syn:str|Path # A run folder (holding synset.safetensors) or a sy
     require(p.is_file(), "Synthetic set not found (pass a gd_distill run folder or a .safetensors file)", file=p)
     return p
 
+def run_start(path:Path # A synthetic-set file
+             ) -> SynSet|None:
+    "The set the distillation run holding `path` started from (its iteration-0 snapshot), or None outside a run folder."
+    first = path.parent/'snapshots'/'synset_000000.safetensors'
+    return SynSet.load(first) if first.is_file() else None
+
+def run_experts(path:Path,             # A synthetic-set file
+                ds:Dataset,            # The dataset the experts must have been recorded on
+                buffers:str|None=None  # An expert buffer folder (default: the one the run folder's config.json names)
+               ):
+    "The experts of the run holding `path` (the ones it used), or of `buffers`; None when neither is there."
+    recorded = path.parent/'config.json'
+    run = load_json(recorded).get('config', {}) if recorded.is_file() and not buffers else {}
+    folder = buffers or run.get('buffers')
+    if not folder or (not buffers and not Path(folder).is_dir()): return None
+    return TrajectoryBuffer(folder, experts=run.get('experts')).check(dataset=ds)
+
 def _spec_for_name(name:str, syn:SynSet, ds:Dataset) -> ModelSpec:
     "The recorded spec when `name` is the architecture the set was distilled for, else a default one."
     rec = syn.meta.get('model_spec')
@@ -380,7 +475,8 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
             models:str='convnet',    # Comma-separated architectures, e.g. convnet,resnet18
             num_eval:int=EvalConfig.num_eval, # Fresh networks per set and model
             epochs:int=EvalConfig.epochs,     # Epochs on the synthetic set (MTT: 1000)
-            baselines:bool=False,    # Also evaluate full data, random real (same IPC) and class means
+            baselines:bool=False,    # Also evaluate full data, random real (same IPC), class means, the run's start set and herding coresets
+            buffers:str=None,        # Expert buffer folder for the herding rows (default: the one the run used)
             full_epochs:int=EvalConfig.full_epochs, # Epochs of the full-data baseline
             full_num_eval:int=None,  # Networks of the full-data baseline (default: --num_eval)
             lr_grid:str=None,        # Step sizes tried on every small set, comma-separated (default 0.003,0.01,0.03,0.1); none: learned α
@@ -405,15 +501,20 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
                      workers=workers or (1 if dev.type == 'cuda' else torch.get_num_threads()))
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
+    start, experts = (run_start(path), run_experts(path, ds, buffers)) if baselines else (None, None)
+    if baselines and start is None: print("note: no start-set row (the set is not in a gd_distill run folder with its first snapshot)")
+    if baselines and experts is None: print("note: no herding rows (no expert buffer: pass --buffers)")
     run = RunDir(out, {'syn': str(path), 'data': str(Path(data)), **dataclasses.asdict(cfg), 'baselines': baselines,
-                       'split': split, 'device': str(dev), 'seed': seed}, 'gd_eval', may_change=['workers'], added={'workers': 1},
+                       'split': split, 'device': str(dev), 'seed': seed, 'buffers': buffers}, 'gd_eval', may_change=['workers'],
+                 added={'workers': 1, 'buffers': None},
                  overwrite=overwrite, resumable=False)
     results = []
     for name in cfg.models:
         spec = _spec_for_name(name, syn_set, ds)
         results.append(evaluate_synset(syn_set, ds, spec, split=split, config=cfg, device=dev, seed=seed))
         if baselines:
-            results += evaluate_baselines(ds, syn_set.ipc, spec, split=split, config=cfg, device=dev, seed=seed).values()
+            results += evaluate_baselines(ds, syn_set.ipc, spec, start=start, experts=experts, split=split, config=cfg, device=dev,
+                                          seed=seed).values()
     table = results_table(results)
     with atomic_path(run/'results.csv') as tmp: table.to_csv(tmp, index=False, lineterminator='\n')
     main = results[0]
