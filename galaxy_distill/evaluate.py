@@ -501,6 +501,9 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
                      workers=workers or (1 if dev.type == 'cuda' else torch.get_num_threads()))
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
+    # every option and input checked before the output folder is touched (--overwrite would clear it)
+    require(split in ('train', 'test'), "Unknown split", ConfigError, split=split, expected=['train', 'test'])
+    specs = {name: _spec_for_name(name, syn_set, ds) for name in cfg.models}
     start, experts = (run_start(path), run_experts(path, ds, buffers)) if baselines else (None, None)
     if baselines and start is None: print("note: no start-set row (the set is not in a gd_distill run folder with its first snapshot)")
     if baselines and experts is None: print("note: no herding rows (no expert buffer: pass --buffers)")
@@ -509,8 +512,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
                  added={'workers': 1, 'buffers': None},
                  overwrite=overwrite, resumable=False)
     results = []
-    for name in cfg.models:
-        spec = _spec_for_name(name, syn_set, ds)
+    for spec in specs.values():
         results.append(evaluate_synset(syn_set, ds, spec, split=split, config=cfg, device=dev, seed=seed))
         if baselines:
             results += evaluate_baselines(ds, syn_set.ipc, spec, start=start, experts=experts, split=split, config=cfg, device=dev,
