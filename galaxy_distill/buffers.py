@@ -551,7 +551,7 @@ def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate
         run, error = None, None
         if rank == 0:   # an error here must reach every rank, or the others would wait at a barrier forever
             try: run = RunDir(out, {**dataclasses.asdict(cfg), 'model_spec': spec_dict(spec), 'data': str(data)},
-                              'gd_buffers', may_change=['num_experts', 'data'])
+                              'gd_buffers', may_change=['num_experts', 'data'], overwrite=None)
             except Exception as e: error = str(e) if isinstance(e, GalaxyDistillError) else f"{type(e).__name__}: {e}"
         error = _broadcast_error(error, rank, world)
         if error is not None: raise ConfigError(error)

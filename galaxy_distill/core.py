@@ -302,7 +302,7 @@ class RunDir:
                  kind:str='run',           # The command that owns the folder ('gd_distill', ...)
                  may_change:Iterable[str]=(), # Config keys allowed to differ when resuming
                  added:Mapping|None=None,  # Settings newer than some runs: the value a run that predates one had
-                 overwrite:bool=False,     # Replace a run of the same kind whose configuration differs
+                 overwrite:bool|None=False, # Replace a run of the same kind whose configuration differs (None: the command has no --overwrite)
                  resumable:bool=True):     # False: a rerun clears the previous outputs (the command starts again)
         self.path, self.kind, self._lock = Path(path), kind, None
         require(not self.path.exists() or self.path.is_dir(), "The output path is a file, not a folder", ConfigError, out=self.path)
@@ -331,7 +331,7 @@ class RunDir:
             changed = sorted(k for k in set(prev) | set(self.config) if prev.get(k) != self.config.get(k) and k not in may_change)
             started = contents != ['config.json']   # a run that wrote only its config never started
             require(not changed or overwrite or not started,
-                    "This folder holds a run with another configuration; choose a new folder or pass --overwrite",
+                    "This folder holds a run with another configuration; choose a new folder" + ('' if overwrite is None else " or pass --overwrite"),
                     ConfigError, folder=self.path, changed={k: (prev.get(k), self.config.get(k)) for k in changed})
             if (changed and overwrite) or not resumable: _clear(self.path)
         save_json(cfg_file, {'kind': self.kind, 'config': self.config, 'environment': environment_info()})

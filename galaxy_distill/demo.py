@@ -92,7 +92,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
     c = config
     out = Path(out)
     dev = str(default_device(device))
-    run = RunDir(out, {**dataclasses.asdict(c), 'device': dev}, 'gd_demo')
+    run = RunDir(out, {**dataclasses.asdict(c), 'device': dev}, 'gd_demo', overwrite=None)   # resumable only: no --overwrite
     data, buffers, distilled = out/'data', out/'buffers', out/'distill'
     times = run.summary.get('seconds', {})
     def step(name, key, folder, fn):

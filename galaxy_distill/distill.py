@@ -795,7 +795,7 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
         if rank == 0:   # rank 0 alone owns the folder; its refusal must reach the others, or they would wait forever
             try: rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
                              'gd_distill', may_change=['iterations', 'max_minutes', 'eval_every', 'experts'],
-                             added={'segments': 1, 'max_minutes': None})
+                             added={'segments': 1, 'max_minutes': None}, overwrite=None)
             except Exception as e: error = str(e) if isinstance(e, GalaxyDistillError) else f"{type(e).__name__}: {e}"
         error = _broadcast_error(error, rank, size)
         if error is not None: raise ConfigError(error)
