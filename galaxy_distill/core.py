@@ -323,9 +323,11 @@ class RunDir:
         else:
             require(isinstance(old, dict) and isinstance(old.get('config'), dict), "config.json is not a run configuration",
                     ConfigError, file=cfg_file)
-            # first-release folders name no kind: theirs when their settings are a subset of ours (newer versions add keys)
-            old_kind = old.get('kind', self.kind if set(old['config']) <= set(self.config) else None)
-            require(old_kind == self.kind, f"The output folder holds a {old_kind or 'different'} run, not a {self.kind} run; "
+            # ours only when config.json names the command: a look-alike config of someone else's is never taken over
+            old_kind = old.get('kind')
+            require(isinstance(old_kind, str) and old_kind, f"The output folder is not empty and holds no {self.kind} run; "
+                    "choose a new or empty folder", ConfigError, folder=self.path, contents=shown)
+            require(old_kind == self.kind, f"The output folder holds a {old_kind} run, not a {self.kind} run; "
                     "choose another folder", ConfigError, folder=self.path, contents=shown)
             prev = {**self.added, **old['config']}   # a run from before a setting existed ran with its old behaviour
             changed = sorted(k for k in set(prev) | set(self.config) if prev.get(k) != self.config.get(k) and k not in may_change)
