@@ -19,11 +19,12 @@ try: import fcntl   # POSIX; elsewhere runs are not locked
 except ImportError: fcntl = None
 
 # %% auto #0
-__all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'USER_ERRORS', 'GalaxyDistillError', 'DataError', 'ConfigError', 'format_error',
-           'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed', 'make_generator',
-           'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path', 'atomic_write_text',
-           'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint',
-           'environment_info', 'RunDir', 'die_with_parent', 'worker_init', 'torch_threads', 'command', 'progress']
+__all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'LOCK_NAME', 'USER_ERRORS', 'GalaxyDistillError', 'DataError', 'ConfigError',
+           'format_error', 'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed',
+           'make_generator', 'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path',
+           'atomic_write_text', 'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata',
+           'tensor_header', 'fingerprint', 'environment_info', 'RunDir', 'die_with_parent', 'worker_init',
+           'torch_threads', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -251,12 +252,13 @@ def environment_info() -> dict:
     return info
 
 _LOCKS: dict[str, list] = {}   # resolved folder -> [open lock file, holders in this process]
+LOCK_NAME = '.galaxy_distill.lock'   # a name of ours: a user's own `.lock` is their file like any other
 
 def _lock_folder(folder:Path) -> str:
     "Take the exclusive lock of `folder` (re-entrant within this process); returns the key to release it with."
     key = str(folder.resolve())
     if key in _LOCKS: _LOCKS[key][1] += 1; return key
-    lock = folder/'.lock'
+    lock = folder/LOCK_NAME
     require(not lock.is_symlink(), "The run folder's lock file is a symlink; refusing to follow it", ConfigError, file=lock)
     fh = open(lock, 'a+', encoding='utf-8')
     if fcntl is not None:
@@ -285,12 +287,12 @@ def _unlock_folder(key:str):
 
 def _contents(folder:Path) -> list[str]:
     "Names in `folder` other than our lock file, sorted."
-    return sorted(p.name for p in folder.iterdir() if p.name != '.lock')
+    return sorted(p.name for p in folder.iterdir() if p.name != LOCK_NAME)
 
 def _clear(folder:Path):
     "Remove everything in `folder` except the lock file (symlinks are removed, never followed)."
     for p in folder.iterdir():
-        if p.name == '.lock': continue
+        if p.name == LOCK_NAME: continue
         if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
         else: p.unlink()
 
@@ -308,27 +310,29 @@ class RunDir:
         require(not self.path.exists() or self.path.is_dir(), "The output path is a file, not a folder", ConfigError, out=self.path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.config = to_jsonable(config or {})
+        self._check_owner()                  # a folder we refuse gets no lock file of ours
         self._lock = _lock_folder(self.path)
         self.added = dict(added or {})
         try: self._open(set(may_change), overwrite, resumable)
         except BaseException: self.close(); raise
 
+    def _check_owner(self) -> dict|None:
+        "The folder's run configuration when the folder is ours (None: empty); refuse anyone else's folder."
+        cfg_file, contents = self.path/'config.json', _contents(self.path)
+        shown = contents[:6] + (['...'] if len(contents) > 6 else [])
+        old = load_json(cfg_file) if cfg_file.is_file() else None
+        # ours only when config.json names the command: a look-alike config of someone else's is never taken over
+        kind = old.get('kind') if isinstance(old, dict) and isinstance(old.get('config'), dict) else None
+        require(not contents or isinstance(kind, str), f"The output folder is not empty and holds no {self.kind} run; "
+                "choose a new or empty folder", ConfigError, folder=self.path, contents=shown)
+        require(not contents or kind == self.kind, f"The output folder holds a {kind} run, not a {self.kind} run; "
+                "choose another folder", ConfigError, folder=self.path, contents=shown)
+        return old if contents else None
+
     def _open(self, may_change:set, overwrite:bool, resumable:bool):
         cfg_file, contents = self.path/'config.json', _contents(self.path)
-        old = load_json(cfg_file) if cfg_file.is_file() else None
-        shown = contents[:6] + (['...'] if len(contents) > 6 else [])
-        if old is None:
-            require(not contents, f"The output folder is not empty and holds no {self.kind} run; choose a new or empty folder",
-                    ConfigError, folder=self.path, contents=shown)
-        else:
-            require(isinstance(old, dict) and isinstance(old.get('config'), dict), "config.json is not a run configuration",
-                    ConfigError, file=cfg_file)
-            # ours only when config.json names the command: a look-alike config of someone else's is never taken over
-            old_kind = old.get('kind')
-            require(isinstance(old_kind, str) and old_kind, f"The output folder is not empty and holds no {self.kind} run; "
-                    "choose a new or empty folder", ConfigError, folder=self.path, contents=shown)
-            require(old_kind == self.kind, f"The output folder holds a {old_kind} run, not a {self.kind} run; "
-                    "choose another folder", ConfigError, folder=self.path, contents=shown)
+        old = self._check_owner()            # again, now under the lock
+        if old is not None:
             prev = {**self.added, **old['config']}   # a run from before a setting existed ran with its old behaviour
             changed = sorted(k for k in set(prev) | set(self.config) if prev.get(k) != self.config.get(k) and k not in may_change)
             started = contents != ['config.json']   # a run that wrote only its config never started
