@@ -449,6 +449,9 @@ def _one_line(e:BaseException) -> str:
 def _parser(func, defaults:Mapping|None, note:str):
     "fastcore's `anno_parser` for `func`, the help of every option left at None naming its effective default."
     p = anno_parser(func)
+    def one_line_error(message):   # argparse prints the whole usage first; one line names the problem and the way out
+        print(f"{p.prog}: error: {message} (see {p.prog} --help)", file=sys.stderr); sys.exit(2)
+    p.error = one_line_error
     for a in p._actions:
         if a.default is None and defaults and a.dest in defaults and defaults[a.dest] is not None:
             a.help = f"{a.help} (default: {defaults[a.dest]}{note})"
