@@ -318,6 +318,9 @@ class TrajectoryBuffer:
 
     def _validate(self, f:Path):
         s = load_json(f)
+        for key, kind in (('epochs', int), ('n_params', int), ('shape', list), ('expert', int)):
+            require(isinstance(s.get(key), kind) and not isinstance(s.get(key), bool), f"An expert's sidecar lacks a valid '{key}'",
+                    DataError, file=f, found=s.get(key))
         for key in ('model_spec', 'dataset_fingerprint', 'settings'):
             require(s.get(key) == self.meta.get(key), f"An expert's {key} differs from buffer.json (mixed buffers?)",
                     file=f, expected=self.meta.get(key), found=s.get(key))

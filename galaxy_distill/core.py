@@ -179,12 +179,19 @@ def save_json(path:str|Path, obj:Any, indent:int=2) -> Path:
     "Write `obj` (made JSON-safe by `to_jsonable`) to `path` atomically."
     return atomic_write_text(path, json.dumps(to_jsonable(obj), indent=indent, allow_nan=False) + '\n')
 
-def load_json(path:str|Path) -> Any:
-    "Read a JSON file, with an error naming the file when it is missing or malformed."
+_JSON_NAMES = {dict: 'an object', list: 'a list', str: 'a string', int: 'a number', float: 'a number', bool: 'true or false'}
+
+def load_json(path:str|Path,          # The file
+              kind:type|None=dict     # What the document must be (every file of ours holds an object); None: anything
+             ) -> Any:
+    "Read a JSON file, with an error naming the file when it is missing, malformed or not a `kind`."
     path = Path(path)
     require(path.is_file(), "JSON file not found", file=path)
-    try: return json.loads(path.read_text(encoding='utf-8'))
-    except json.JSONDecodeError as e: raise DataError(format_error(f"Malformed JSON: {e}", file=path)) from e
+    try: value = json.loads(path.read_text(encoding='utf-8'))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise DataError(format_error(f"Malformed JSON: {e}", file=path)) from e
+    if kind is None or isinstance(value, kind): return value
+    raise DataError(format_error(f"Malformed JSON: the file must hold {_JSON_NAMES.get(kind, kind.__name__)}", file=path,
+                                 found=_JSON_NAMES.get(type(value), 'null' if value is None else type(value).__name__)))
 
 # %% ../nbs/00_core.ipynb #1ee83b3b
 def save_tensors(path:str|Path,                  # Target `.safetensors` file
