@@ -14,13 +14,14 @@ from fastcore.script import store_true
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import functional as TF
 
-from .core import command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require, torch_threads, worker_init
+from .core import MAX_IMAGE_SIZE, command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require, torch_threads, worker_init
 from .data import IMAGE_EXTENSIONS, ImageRejected, check_usable, Dataset, ImageSet, load_vision, read_image, save_dataset
 from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
 
 # %% auto #0
 __all__ = ['FITS_EXTENSIONS', 'centre_square', 'prepare_image', 'image_suffix', 'read_cutout', 'load_prepared', 'read_many',
-           'index_images', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision', 'gd_curate']
+           'index_images', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision', 'vision_key',
+           'gd_curate']
 
 # %% ../nbs/03_curate.ipynb #e4df9324
 def centre_square(img:torch.Tensor, side:int) -> torch.Tensor:
@@ -331,9 +332,14 @@ def curate_vision(name:str,             # CIFAR10, CIFAR100, MNIST, FashionMNIST
                   size:int|None=None    # ImageFolder only: resize to `size`²
                  ) -> Path:
     "Write a torchvision benchmark as a dataset folder."
-    key = _VISION_ALIASES.get(re.sub(r'[^a-z0-9]', '', name.lower()))
-    require(key is not None, "Unknown vision dataset", ConfigError, name=name, known=['CIFAR10', 'CIFAR100', 'MNIST', 'FashionMNIST', 'imagefolder'])
+    key = vision_key(name)
     return save_dataset(load_vision(key, root, download, size if key == 'imagefolder' else None), out)
+
+def vision_key(name:str) -> str:
+    "The torchvision set `name` means (any case, any punctuation), or a `ConfigError` listing the known ones."
+    key = _VISION_ALIASES.get(re.sub(r'[^a-z0-9]', '', str(name).lower()))
+    require(key is not None, "Unknown vision dataset", ConfigError, name=name, known=['CIFAR10', 'CIFAR100', 'MNIST', 'FashionMNIST', 'imagefolder'])
+    return key
 
 # %% ../nbs/03_curate.ipynb #6e3f9878
 @command
@@ -362,9 +368,13 @@ def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.c
               overwrite:store_true=False):         # Replace a folder curated with other options
     "Curate a Galaxy Zoo catalogue + images (or a torchvision benchmark) into a dataset folder `out`."
     require(out, "--out is required", ConfigError)
-    if torchvision:
+    if torchvision:   # everything checked before the output folder is touched (--overwrite would clear it)
+        key = vision_key(torchvision)
         require(root, "--torchvision needs --root", ConfigError)
-        run = RunDir(out, {'torchvision': torchvision, 'root': root}, 'gd_curate', overwrite=bool(overwrite) or not (Path(out)/'summary.json').is_file())
+        require(download or Path(root).is_dir(), "The --root folder does not exist", ConfigError, root=root)
+        require(key != 'imagefolder' or 2 <= size <= MAX_IMAGE_SIZE, f"size must be 2 to {MAX_IMAGE_SIZE} pixels", ConfigError, size=size)
+        run = RunDir(out, {'torchvision': torchvision, 'root': root, 'size': size if key == 'imagefolder' else None}, 'gd_curate',
+                     added={'size': None}, overwrite=bool(overwrite) or not (Path(out)/'summary.json').is_file())
         curate_vision(torchvision, root, out, download=bool(download), size=size)   # size: ImageFolder only
         excluded = load_json(Path(out)/'dataset.json').get('excluded', {})   # ImageFolder: unusable files skipped, by reason
         run.write_summary(source=f'torchvision:{torchvision}', excluded=excluded)
