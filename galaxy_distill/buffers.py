@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_buffers.ipynb #3d5fc291
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, re, shutil
+import dataclasses, hashlib, json, math, os, re, shutil, sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -511,7 +511,14 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
                ):
     "Join the torchrun process group if there is one; yields `(rank, world_size, device)`."
     device = torch.device(device)
-    world = int(os.environ.get('WORLD_SIZE', '1'))
+    raw = os.environ.get('WORLD_SIZE', '1')
+    require(raw.strip().isdigit() and int(raw) >= 1, "WORLD_SIZE must be a whole number of processes (torchrun sets it)",
+            ConfigError, WORLD_SIZE=raw)
+    world = int(raw)
+    missing = [k for k in ('RANK', 'MASTER_ADDR', 'MASTER_PORT') if not os.environ.get(k)]
+    require(world <= 1 or dist.is_initialized() or not missing,
+            "WORLD_SIZE asks for several processes but this one was not started by torchrun; unset WORLD_SIZE or use torchrun",
+            ConfigError, WORLD_SIZE=raw, missing=missing)
     if world <= 1 or dist.is_initialized():
         yield (dist.get_rank(), dist.get_world_size(), device) if dist.is_initialized() else (0, 1, device)
         return
@@ -519,6 +526,9 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
     if device.type == 'cuda':
         device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', '0')))
         torch.cuda.set_device(device)
+    if 'TORCHELASTIC_RUN_ID' not in os.environ:   # started by hand: say what it waits for (torchrun's agent would time out)
+        print(f"rank {os.environ['RANK']}: waiting for {world} processes at {os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}",
+              file=sys.stderr, flush=True)
     dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
     try:
         yield dist.get_rank(), dist.get_world_size(), device
