@@ -309,7 +309,8 @@ class CurateConfig:
         require(self.scheme in SCHEMES, "Unknown scheme", ConfigError, scheme=self.scheme, expected=SCHEMES)
         require(self.catalog_format in CATALOG_FORMATS, "Unknown catalogue format", ConfigError, catalog_format=self.catalog_format, expected=CATALOG_FORMATS)
         require(self.fraction in FRACTION_KINDS, "Unknown fraction kind", ConfigError, fraction=self.fraction, expected=FRACTION_KINDS)
-        require(self.per_class >= 1 and self.test_per_class >= 0, "per_class must be ≥ 1 and test_per_class ≥ 0", ConfigError,
+        # every class needs test galaxies: without them nothing downstream can report an accuracy
+        require(self.per_class >= 1 and self.test_per_class >= 1, "per_class and test_per_class must be at least 1", ConfigError,
                 per_class=self.per_class, test_per_class=self.test_per_class)
         require(2 <= self.size <= MAX_IMAGE_SIZE, f"size must be 2 to {MAX_IMAGE_SIZE} pixels", ConfigError, size=self.size)
         require(0 < self.crop <= 1, "crop must be in (0, 1]", ConfigError, crop=self.crop)

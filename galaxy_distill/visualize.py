@@ -476,6 +476,12 @@ def show_run(run:str|Path,                   # Run folder
     require(distilled_from in (None, ds.fingerprint()), "The run was distilled from another dataset than --data (fingerprints differ)",
             data=Path(data), run=r.path, run_fingerprint=distilled_from, data_fingerprint=ds.fingerprint())
     engine = M._engine(morphology); metrics = M.ENGINES[morphology][1]
+    # every option checked before the figure folder is touched (--overwrite would clear it)
+    require(kind in STRETCHES, "Unknown stretch", ConfigError, stretch=kind, known=list(STRETCHES))
+    require(n_real >= 0, "n_real must be 0 or more", ConfigError, n_real=n_real)
+    require(max_real is None or max_real >= 1, "max_real must be at least 1", ConfigError, max_real=max_real)
+    require(bands is None or (len(bands) == 3 and all(0 <= b < ds.channels for b in bands)),
+            f"bands must name three of the dataset's {ds.channels} bands (0 to {ds.channels - 1})", ConfigError, bands=bands)
     out = Path(out) if out is not None else r.path/'figures'
     rd = RunDir(out, {'run': str(r.path), 'data': str(data), 'stretch': kind, 'bands': bands, 'n_real': n_real,
                       'max_real': max_real, 'fits': fits, 'morphology': morphology}, 'gd_show', added={'morphology': 'ours'},
@@ -539,7 +545,8 @@ def gd_show(run:str=None,          # Distillation run folder (gd_distill --out)
             morphology:str='ours'):      # Morphology engine: 'ours' or 'statmorph' (reference, ≈ 3 images/s: pair with a small --max_real)
     "Write prototype figures, evolution strip/GIF, curves, confusion, morphology tables and summary.json for a run."
     require(run is not None, "Pass --run (a gd_distill output folder)", ConfigError)
-    band_list = [int(b) for b in bands.split(',')] if bands else None
+    try: band_list = [int(b) for b in bands.split(',')] if bands else None
+    except ValueError: raise ConfigError(f"--bands must be three band numbers such as 3,2,1 (got {bands!r})") from None
     summ = show_run(run, data, out, stretch, band_list, n_real, max_real, overwrite=bool(overwrite), fits=bool(fits),
                     morphology=morphology)
     print(f"wrote {len(summ['figures'])} figures to {Path(out) if out else Path(run)/'figures'}"
