@@ -321,6 +321,8 @@ class TrajectoryBuffer:
         for key, kind in (('epochs', int), ('n_params', int), ('shape', list), ('expert', int)):
             require(isinstance(s.get(key), kind) and not isinstance(s.get(key), bool), f"An expert's sidecar lacks a valid '{key}'",
                     DataError, file=f, found=s.get(key))
+        require(s['expert'] == int(f.stem.split('_')[1]), "An expert's files carry another expert's number (copied or renamed?)",
+                DataError, file=f, expert=s['expert'])
         for key in ('model_spec', 'dataset_fingerprint', 'settings'):
             require(s.get(key) == self.meta.get(key), f"An expert's {key} differs from buffer.json (mixed buffers?)",
                     file=f, expected=self.meta.get(key), found=s.get(key))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_distill.ipynb #eaaed164
 from __future__ import annotations
-import copy, dataclasses, hashlib, math, sys, time
+import copy, dataclasses, hashlib, json, math, sys, time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,8 +28,8 @@ from .evaluate import EvalConfig, evaluate_synset
 __all__ = ['METHODS', 'INITS', 'LABELS', 'PRESETS', 'POLICIES', 'MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT',
            'CONFIDENT_TOP', 'DistillConfig', 'make_config', 'StartPolicy', 'FixedStart', 'LinearStart', 'pearson_trend',
            'AdaptiveStart', 'WindowStart', 'make_policy', 'expert_predictions', 'Group', 'MetricsRow', 'LearnedTensor',
-           'image_optimizer', 'Distiller', 'Segment', 'zca_whitening', 'check_buffer_matches', 'initial_synset',
-           'train_accuracy_evaluator', 'distill_folder', 'gd_distill']
+           'image_optimizer', 'Distiller', 'Segment', 'zca_whitening', 'experts_fingerprint', 'check_buffer_matches',
+           'initial_synset', 'train_accuracy_evaluator', 'distill_folder', 'gd_distill']
 
 # %% ../nbs/10_distill.ipynb #dbc8f07b
 METHODS = ('stm', 'mtt', 'linear', 'window')
@@ -710,6 +710,13 @@ def zca_whitening(ds:Dataset,        # Real dataset (fitted on its train split)
     x, _ = ds.tensors('train', device)
     return ZCAWhitening(eps=eps, compute_inv=True).fit(x)
 
+# %% ../nbs/10_distill.ipynb #bfb57dfb
+def experts_fingerprint(buffer) -> str|None:
+    "One digest of the experts a run reads: their ids and trajectory fingerprints (None for an in-memory buffer)."
+    sidecars = getattr(buffer, 'sidecars', None)
+    if sidecars is None: return None
+    return hashlib.sha256(json.dumps([[s['expert'], s['trajectory_fingerprint']] for s in sidecars]).encode()).hexdigest()[:16]
+
 # %% ../nbs/10_distill.ipynb #b18c8b90
 def check_buffer_matches(buffer, ds:Dataset, folder=None):
     "Refuse a buffer recorded on another dataset or for a model that cannot read `ds`."
@@ -793,9 +800,12 @@ def distill_folder(data, buffers, out, config:DistillConfig, device=None, show:b
         augment = Augment.from_name(config.augment)   # the package's one augmentation lookup
         rd, error = None, None
         if rank == 0:   # rank 0 alone owns the folder; its refusal must reach the others, or they would wait forever
-            try: rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts)},
-                             'gd_distill', may_change=['iterations', 'max_minutes', 'eval_every', 'experts'],
-                             added={'segments': 1, 'max_minutes': None}, overwrite=None)
+            # what a resume must find again is the data and the experts themselves, not the way their paths were written
+            inputs = {'dataset_fingerprint': ds.fingerprint(), 'experts_fingerprint': experts_fingerprint(buffer)}
+            try: rd = RunDir(out, {**dataclasses.asdict(config), 'data': str(data), 'buffers': str(buffers), 'experts': list(buffer.experts),
+                                   **inputs},
+                             'gd_distill', may_change=['iterations', 'max_minutes', 'eval_every', 'experts', 'data', 'buffers'],
+                             added={'segments': 1, 'max_minutes': None, **inputs}, overwrite=None)
             except Exception as e: error = str(e) if isinstance(e, GalaxyDistillError) else f"{type(e).__name__}: {e}"
         error = _broadcast_error(error, rank, size)
         if error is not None: raise ConfigError(error)
