@@ -207,7 +207,16 @@ def save_tensors(path:str|Path,                  # Target `.safetensors` file
                     ConfigError, name=name, file=Path(path))
         out[name] = t.detach().to('cpu').contiguous()
     header = {'json': json.dumps(to_jsonable(metadata or {}), allow_nan=False)}
-    with atomic_path(path) as tmp: save_file(out, str(tmp), metadata=header)
+    folder = Path(path).parent; folder.mkdir(parents=True, exist_ok=True)
+    needed = sum(t.numel() * t.element_size() for t in out.values()) + len(header['json']) + 4096
+    free = shutil.disk_usage(folder).free
+    require(needed <= free, "Not enough free disk space; free some and rerun the same command", DataError, folder=folder,
+            needed_bytes=needed, free_bytes=free)
+    try:
+        with atomic_path(path) as tmp: save_file(out, str(tmp), metadata=header)
+    except Exception as e:   # safetensors reports a full disk (and other write failures) as its own error type
+        if isinstance(e, GalaxyDistillError): raise
+        raise DataError(format_error(f"Could not write the tensors ({' '.join(str(e).split())}); check the disk and rerun", file=path)) from e
     return Path(path)
 
 def load_tensors(path:str|Path, device:str|torch.device='cpu', names:Iterable[str]|None=None) -> dict[str, torch.Tensor]:
