@@ -19,12 +19,12 @@ try: import fcntl   # POSIX; elsewhere runs are not locked
 except ImportError: fcntl = None
 
 # %% auto #0
-__all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'LOCK_NAME', 'USER_ERRORS', 'GalaxyDistillError', 'DataError', 'ConfigError',
-           'format_error', 'require', 'check_sgd', 'memory_bytes', 'check_memory', 'default_device', 'derive_seed',
-           'make_generator', 'seed_everything', 'rng_state', 'set_rng_state', 'to_jsonable', 'atomic_path',
-           'atomic_write_text', 'save_json', 'load_json', 'save_tensors', 'load_tensors', 'load_metadata',
-           'tensor_header', 'fingerprint', 'environment_info', 'RunDir', 'die_with_parent', 'worker_init',
-           'torch_threads', 'command', 'progress']
+__all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'LOCK_NAME', 'STAGING', 'COMMITTED', 'REPLACED', 'USER_ERRORS', 'GalaxyDistillError',
+           'DataError', 'ConfigError', 'format_error', 'require', 'check_sgd', 'memory_bytes', 'check_memory',
+           'default_device', 'derive_seed', 'make_generator', 'seed_everything', 'rng_state', 'set_rng_state',
+           'to_jsonable', 'atomic_path', 'atomic_write_text', 'save_json', 'load_json', 'save_tensors', 'load_tensors',
+           'load_metadata', 'tensor_header', 'fingerprint', 'environment_info', 'RunDir', 'die_with_parent',
+           'worker_init', 'torch_threads', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -269,6 +269,8 @@ def environment_info() -> dict:
 
 _LOCKS: dict[str, list] = {}   # resolved folder -> [open lock file, holders in this process]
 LOCK_NAME = '.galaxy_distill.lock'   # a name of ours: a user's own `.lock` is their file like any other
+STAGING, COMMITTED, REPLACED = '.galaxy_distill.staging', '.galaxy_distill.committed', '.galaxy_distill.replaced'   # reruns
+_OURS = (LOCK_NAME, STAGING, COMMITTED, REPLACED)
 
 def _lock_folder(folder:Path) -> str:
     "Take the exclusive lock of `folder` (re-entrant within this process); returns the key to release it with."
@@ -302,15 +304,34 @@ def _unlock_folder(key:str):
     if held[1] == 0: held[0].close(); del _LOCKS[key]   # closing the file releases the flock
 
 def _contents(folder:Path) -> list[str]:
-    "Names in `folder` other than our lock file, sorted."
-    return sorted(p.name for p in folder.iterdir() if p.name != LOCK_NAME)
+    "Names in `folder` other than our own bookkeeping (lock, staging), sorted."
+    return sorted(p.name for p in folder.iterdir() if p.name not in _OURS)
+
+def _remove(p:Path):
+    "Remove a file, link or folder (symlinks are removed, never followed)."
+    if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
+    else: p.unlink()
 
 def _clear(folder:Path):
-    "Remove everything in `folder` except the lock file (symlinks are removed, never followed)."
+    "Remove everything in `folder` except the lock file."
     for p in folder.iterdir():
-        if p.name == LOCK_NAME: continue
-        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
-        else: p.unlink()
+        if p.name != LOCK_NAME: _remove(p)
+
+def _swap_in(folder:Path):
+    "Move a committed rerun's results into `folder` in place of the previous ones (renames only); finishes a swap a kill interrupted."
+    committed, replaced = folder/COMMITTED, folder/REPLACED
+    aside = replaced/'.all_set_aside'
+    if committed.is_dir():                                         # a complete rerun: its results replace the previous ones
+        if not aside.exists():                                     # 1. every previous result set aside before any new one moves in
+            replaced.mkdir(exist_ok=True)
+            for p in folder.iterdir():
+                if p.name not in _OURS: os.replace(p, replaced/p.name)
+            aside.touch()
+        for p in sorted(committed.iterdir(), key=lambda p: p.name == 'summary.json'):   # 2. the new ones, summary.json last
+            os.replace(p, folder/p.name)
+        _fsync_dir(folder)
+    for name in (STAGING, COMMITTED, REPLACED):                    # an unfinished rerun, or what the swap set aside
+        if (folder/name).exists(): _remove(folder/name)
 
 class RunDir:
     "An output folder one command owns: `config.json`, `summary.json`, metric CSVs and figures; one writer at a time."
@@ -321,8 +342,8 @@ class RunDir:
                  may_change:Iterable[str]=(), # Config keys allowed to differ when resuming
                  added:Mapping|None=None,  # Settings newer than some runs: the value a run that predates one had
                  overwrite:bool|None=False, # Replace a run of the same kind whose configuration differs (None: the command has no --overwrite)
-                 resumable:bool=True):     # False: a rerun clears the previous outputs (the command starts again)
-        self.path, self.kind, self._lock = Path(path), kind, None
+                 resumable:bool=True):     # False: a rerun starts again in a staging folder; `commit` swaps its results in
+        self.path, self.kind, self._lock, self.final = Path(path), kind, None, None   # final: where a staged rerun goes
         require(not self.path.exists() or self.path.is_dir(), "The output path is a file, not a folder", ConfigError, out=self.path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.config = to_jsonable(config or {})
@@ -346,8 +367,9 @@ class RunDir:
         return old if contents else None
 
     def _open(self, may_change:set, overwrite:bool, resumable:bool):
-        cfg_file, contents = self.path/'config.json', _contents(self.path)
+        _swap_in(self.path)                  # under the lock: finish a swap a kill interrupted, drop an unfinished rerun
         old = self._check_owner()            # again, now under the lock
+        cfg_file, contents = self.path/'config.json', _contents(self.path)
         if old is not None:
             prev = {**self.added, **old['config']}   # a run from before a setting existed ran with its old behaviour
             changed = sorted(k for k in set(prev) | set(self.config) if prev.get(k) != self.config.get(k) and k not in may_change)
@@ -355,8 +377,20 @@ class RunDir:
             require(not changed or overwrite or not started,
                     "This folder holds a run with another configuration; choose a new folder" + ('' if overwrite is None else " or pass --overwrite"),
                     ConfigError, folder=self.path, changed={k: (prev.get(k), self.config.get(k)) for k in changed})
-            if (changed and overwrite) or not resumable: _clear(self.path)
+            if changed and overwrite and resumable: _clear(self.path)
+            elif not resumable and started:   # the previous results stay whole until the new ones are complete (`commit`)
+                self.final, self.path = self.path, self.path/STAGING
+                self.path.mkdir()
+                cfg_file = self.path/'config.json'
         save_json(cfg_file, {'kind': self.kind, 'config': self.config, 'environment': environment_info()})
+
+    def commit(self):
+        "A command that cannot resume calls this once its results are complete: they replace the previous ones at once."
+        if self.final is None: return
+        require((self.path/'summary.json').is_file(), "commit() before summary.json was written", ConfigError, folder=self.path)
+        os.replace(self.path, self.final/COMMITTED)   # one rename marks the rerun complete; a kill from here on is finished at the next start
+        self.path, self.final = self.final, None
+        _swap_in(self.path)
 
     def close(self):
         "Release the folder's lock (also released when the process ends)."
@@ -475,9 +509,12 @@ def _parser(func, defaults:Mapping|None, note:str):
 
 def command(func=None, *,
             defaults:Callable[[], Mapping]|None=None, # Effective values of options whose default is None (shown by --help)
-            note:str=''):                             # Said after each such default, e.g. '; a --preset may set another'
+            note:str='',                              # Said after each such default, e.g. '; a --preset may set another'
+            resumes:bool=True):                       # Whether a rerun resumes (else it starts again, the previous results kept until it completes)
     "`func` as a console script (fastcore's `anno_parser`): user errors become one line on stderr and exit status 2."
-    if func is None: return functools.partial(command, defaults=defaults, note=note)
+    if func is None: return functools.partial(command, defaults=defaults, note=note, resumes=resumes)
+    interrupted = ("interrupted; rerun the same command to resume" if resumes else
+                   "interrupted; the folder's previous results are unchanged; rerun the same command to start again")
     @functools.wraps(func)
     def main(*args, **kwargs):
         if args or kwargs: return func(*args, **kwargs)   # called from Python: plain function
@@ -492,7 +529,7 @@ def command(func=None, *,
                                                                               option=k, value=v.encode('utf-8', 'replace').decode())) from None
             func(**args)
         except KeyboardInterrupt:
-            print(f"{func.__name__}: interrupted; rerun the same command to resume", file=sys.stderr); sys.exit(130)
+            print(f"{func.__name__}: {interrupted}", file=sys.stderr); sys.exit(130)
         except USER_ERRORS as e:
             if debug: raise
             print(f"{func.__name__}: error: {_one_line(e)}", file=sys.stderr); sys.exit(2)

@@ -468,7 +468,7 @@ def _floats(text:str, option:str) -> tuple[float, ...]:
     try: return tuple(float(v) for v in text.split(',') if v.strip())
     except ValueError: raise ConfigError(f"--{option} must be comma-separated numbers (got {text!r})") from None
 
-@command
+@command(resumes=False)
 def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safetensors) or a synthetic-set file (required)
             data:str=None,           # Dataset folder the set was distilled from (required)
             out:str=None,            # Output folder (default: RUN/eval)
@@ -527,4 +527,5 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
                                    'ipc': syn_set.ipc, 'syn_lr': syn_set.syn_lr, 'num_eval': cfg.num_eval,
                                    'models': {r.model: r.to_dict() for r in results if r.name == 'synset'},
                                    'baselines': [r.row() for r in results if r.name != 'synset']})
+    run.commit()   # complete: these results replace a previous evaluation's at once
     print(table[['set', 'model', 'ipc', 'n_images', 'accuracy']].to_string(index=False))

@@ -250,14 +250,16 @@ def train_run(data:str|Path,        # Dataset folder (`save_dataset` layout)
     save_tensors(run/'model.safetensors', {k: v for k, v in net.state_dict().items()},
                  {'model_spec': net.spec.to_dict(), 'classes': ds.classes})
     plot_confusion(metrics.confusion, ds.classes, run/'confusion.png', title=f"{model}: test accuracy {metrics.accuracy:.1%}")
-    return run.write_summary(test_acc=metrics.accuracy, balanced_acc=metrics.balanced_accuracy,
+    summary = run.write_summary(test_acc=metrics.accuracy, balanced_acc=metrics.balanced_accuracy,
                              per_class_recall=metrics.to_dict()['per_class_recall'], confusion=metrics.confusion,
                              classes=ds.classes, train_acc=hist['train_acc'][-1] if hist['train_acc'] else None,
                              train_loss=hist['train_loss'][-1] if hist['train_loss'] else None,
                              seconds=hist['seconds'], model_spec=net.spec.to_dict(), device=str(device))
+    run.commit()   # complete: this run replaces a previous one at once
+    return summary
 
 # %% ../nbs/07_train.ipynb #a44463a4
-@command
+@command(resumes=False)
 def gd_train(data:str=None,           # Dataset folder written by gd_simulate / gd_curate (required)
              out:str=None,            # Run folder to write (required)
              model:str='convnet',     # Registered model: convnet or resnet18

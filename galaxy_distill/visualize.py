@@ -486,7 +486,7 @@ def show_run(run:str|Path,                   # Run folder
     rd = RunDir(out, {'run': str(r.path), 'data': str(data), 'stretch': kind, 'bands': bands, 'n_real': n_real,
                       'max_real': max_real, 'fits': fits, 'morphology': morphology}, 'gd_show', added={'morphology': 'ours'},
                 overwrite=overwrite, resumable=False)
-    written = {}
+    out, written = rd.path, {}   # a rerun writes into its staging folder until `commit`
     def save(name, fig):
         with atomic_path(out/name) as tmp: fig.savefig(tmp, format='png', dpi=100, bbox_inches='tight')
         plt.close(fig); written[name.split('.')[0]] = name
@@ -530,9 +530,11 @@ def show_run(run:str|Path,                   # Run folder
                              for _, row in disc.iterrows()}
         summ['discovery_passed'] = f"{int(disc['passed'].sum())}/{len(disc)}"
         summ['discovery_passed_start'] = f"{int(disc['start_passed'].sum())}/{len(disc)}"
-    return rd.write_summary(**summ)
+    summary = rd.write_summary(**summ)
+    rd.commit()   # complete: these figures replace a previous set at once
+    return summary
 
-@command
+@command(resumes=False)
 def gd_show(run:str=None,          # Distillation run folder (gd_distill --out)
             data:str=None,         # Dataset folder (default: the one the run was distilled from)
             out:str=None,          # Output folder for figures and tables (default RUN/figures)
