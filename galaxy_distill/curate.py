@@ -57,7 +57,7 @@ def read_cutout(path:str|Path|tuple,    # JPEG/PNG/TIFF; FITS: a 2-D image, a ba
                 channels:int|None=None, # JPEG/PNG: 1 or 3 to convert; None keeps the file's own
                 bands:tuple=()          # FITS extensions to take, by EXTNAME, in order (() : every image extension)
                ) -> torch.Tensor:
-    "`C×H×W` uint8 (`data.read_image`) or, for FITS, float32 fluxes (NaN/inf set to 0)."
+    "`C×H×W` uint8 (`data.read_image`) or, for FITS, float32 fluxes; NaN/Inf pixels are refused (`ImageRejected('non_finite')`)."
     if isinstance(path, (tuple, list)):   # one file per band: each a 2-D image, stacked in band order
         planes = [read_cutout(p) for p in path]
         require(all(p.shape[0] == 1 and p.shape == planes[0].shape for p in planes), "Per-band FITS files need one 2-D image "
@@ -84,13 +84,20 @@ def read_cutout(path:str|Path|tuple,    # JPEG/PNG/TIFF; FITS: a 2-D image, a ba
     data = planes[0] if planes else None
     require(data is not None and data.ndim in (2, 3), "FITS cutout must hold a 2-D image or a bands×H×W cube", file=Path(path),
             shape=None if data is None else data.shape)
-    arr = np.nan_to_num(np.asarray(data, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    arr = np.asarray(data, dtype=np.float32)
+    bad = int((~np.isfinite(arr)).sum())   # masked pixels: filling them would invent flux the survey never recorded
+    if bad: raise ImageRejected('non_finite', format_error("FITS cutout holds NaN/Inf pixels", file=Path(path), pixels=bad))
     return torch.from_numpy(arr[None] if arr.ndim == 2 else arr.copy())
 
 def load_prepared(path:str|Path|tuple, size:int, crop:float=0.5, angles=(0.0,), channels:int|None=None,
                   bands:tuple=()) -> torch.Tensor|tuple[str, str]:
     "`prepare_image` of the file(s) at `path`, or `(reason, message)` when they cannot be used (unreadable, oversize, degenerate, ...)."
-    try: return prepare_image(check_usable(read_cutout(path, channels, bands), _first(path)), size, crop, angles)
+    try:
+        out = prepare_image(check_usable(read_cutout(path, channels, bands), _first(path)), size, crop, angles)
+        flat = out[0].flatten(1).float()
+        if bool((flat.amax(1) == flat.amin(1)).all()):   # a galaxy off-centre or a blank field: the crop shows nothing
+            raise ImageRejected('degenerate', format_error("The centre crop of the image is blank (constant)", file=_first(path), crop=crop))
+        return out
     except ImageRejected as e: return e.reason, str(e)
     except DataError as e: return 'unreadable', str(e)
 

@@ -389,6 +389,9 @@ def _to_uint8(arr:np.ndarray, mode:str, path:Path) -> np.ndarray:
         lo, hi = float(arr.min()), float(arr.max())
         if lo < 0 or hi > 255:
             raise ImageRejected('unreadable', format_error("Float image outside [0, 255]; rescale it or use FITS", file=path, min=lo, max=hi))
+        if hi > 1 and float(np.quantile(arr, 0.99)) <= 1:   # [0, 1] data with a few pixels over: read as [0, 255] it would be black
+            raise ImageRejected('unreadable', format_error("Float image in [0, 1] but for a few pixels above 1; clip or rescale it "
+                                                           "(or use FITS)", file=path, max=hi, above_1=int((arr > 1).sum())))
         scaled = arr * 255 if hi <= 1 else arr
     else:
         lo, hi = int(arr.min()), int(arr.max())
@@ -412,6 +415,7 @@ def read_image(path:str|Path,         # Image file (JPEG, PNG, TIFF; 8-bit, 16-b
             else:
                 mode = {1: 'L', 3: 'RGB'}.get(channels) or ('L' if im.mode in ('L', '1', 'LA') else 'RGB')
                 arr = np.array(im.convert(mode))   # a writable copy for torch.from_numpy
+    except ImageRejected: raise   # already names the file and the reason (NaN pixels are 'non_finite', not 'unreadable')
     except Image.DecompressionBombError as e:
         raise ImageRejected('oversize', format_error(f"Image too large to decode safely: {e}", file=path)) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
