@@ -558,6 +558,8 @@ def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate
     "Train `experts` experts on `data` and record their trajectories into `out`; works under torchrun."
     require(data and out, "Both --data and --out are needed", ConfigError, data=data, out=out)
     ds = load_dataset(data)
+    require(model == 'convnet' or (depth is None and width is None), "--depth and --width shape the convnet only", ConfigError,
+            model=model, depth=depth, width=width)
     spec = ModelSpec.for_dataset(model, ds, depth=depth, width=width, norm=norm)
     cfg = ExpertConfig(num_experts=experts, expert_epochs=epochs, lr_teacher=lr_teacher, momentum=momentum,
                        weight_decay=weight_decay, batch_size=batch_size, augment=augment, seed=seed,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #fdeca951
 from __future__ import annotations
-import contextlib, csv, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, shutil, sys, tempfile
+import contextlib, csv, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, re, shutil, sys, tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -307,6 +307,8 @@ def _contents(folder:Path) -> list[str]:
     "Names in `folder` other than our own bookkeeping (lock, staging), sorted."
     return sorted(p.name for p in folder.iterdir() if p.name not in _OURS)
 
+_TEMPORARY = re.compile(r'\..+\.[A-Za-z0-9_]{8}\.tmp')   # the names `atomic_path` gives its temporary files
+
 def _remove(p:Path):
     "Remove a file, link or folder (symlinks are removed, never followed)."
     if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
@@ -368,6 +370,8 @@ class RunDir:
 
     def _open(self, may_change:set, overwrite:bool, resumable:bool):
         _swap_in(self.path)                  # under the lock: finish a swap a kill interrupted, drop an unfinished rerun
+        for p in self.path.rglob('.*.tmp'):   # a write a kill interrupted (`atomic_path`'s temporary file): never a result
+            if p.is_file() and not p.is_symlink() and _TEMPORARY.fullmatch(p.name): p.unlink()
         old = self._check_owner()            # again, now under the lock
         cfg_file, contents = self.path/'config.json', _contents(self.path)
         if old is not None:

@@ -114,6 +114,9 @@ class Dataset:
                 train=tuple(self.train.images.shape[1:]), test=tuple(self.test.images.shape[1:]))
         if self.mean is None or self.std is None: self.mean, self.std = channel_stats(self.train.float_images())
         self.mean, self.std = torch.as_tensor(self.mean, dtype=torch.float32), torch.as_tensor(self.std, dtype=torch.float32)
+        require(bool(torch.isfinite(self.mean).all() and torch.isfinite(self.std).all() and (self.std > 0).all()),
+                "The dataset's channel statistics must be finite with a positive std (a constant band cannot be normalised)",
+                DataError, mean=self.mean.tolist(), std=self.std.tolist())
         require(self.mean.shape == (self.channels,) and self.std.shape == (self.channels,),
                 "mean/std need one value per channel", channels=self.channels, mean=self.mean.tolist())
         require(bool((self.std > 0).all()), "std must be positive", std=self.std.tolist())

@@ -465,8 +465,10 @@ def _save_confusion(result:EvalResult, path:Path):
 # %% ../nbs/11_evaluate.ipynb #5d1542c2
 def _floats(text:str, option:str) -> tuple[float, ...]:
     "Comma-separated numbers of a command-line option, or a `ConfigError` naming it."
-    try: return tuple(float(v) for v in text.split(',') if v.strip())
-    except ValueError: raise ConfigError(f"--{option} must be comma-separated numbers (got {text!r})") from None
+    try: values = tuple(float(v) for v in text.split(',') if v.strip())
+    except ValueError: values = ()
+    require(values, f"--{option} must be comma-separated numbers, or 'none' (got {text!r})", ConfigError)
+    return values
 
 @command(resumes=False)
 def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safetensors) or a synthetic-set file (required)
