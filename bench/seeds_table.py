@@ -24,8 +24,8 @@ def summarise(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     wide = rows.pivot_table(index='set', columns='run', values='acc_mean', sort=False)
     full = wide.loc['full'].mean()
     out = pd.DataFrame({'per seed (%)': [' / '.join(f'{100 * v:.1f}' for v in r) for r in wide.values],
-                        'mean (%)': 100 * wide.mean(1), 'worst (%)': 100 * wide.min(1), '× full': wide.mean(1) / full},
-                       index=[NAMES.get(s, s) for s in wide.index])
+                        'mean (%)': 100 * wide.mean(axis=1), 'worst (%)': 100 * wide.min(axis=1), '× full': wide.mean(axis=1) / full})
+    out.index = [NAMES.get(s, s) for s in wide.index]
     margin = 100 * (wide.loc['synset'] - wide.drop(index=['synset']))
     margin.index = [NAMES.get(s, s) for s in margin.index]
     return out, margin
