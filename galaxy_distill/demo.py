@@ -22,7 +22,7 @@ __all__ = ['SCALES', 'DemoConfig', 'run_demo', 'gd_demo']
 # %% ../nbs/14_demo.ipynb #1527077d
 @dataclasses.dataclass
 class DemoConfig:
-    "Every size of the demo; the defaults take about 5 minutes on the 2-core development machine (15–18 on one 3× slower)."
+    "Every size of the demo; the defaults take about 7 minutes on the 2-core development machine (about 21 on one 3× slower)."
     n_per_class: int = 100       # Simulated train galaxies per class
     test_per_class: int = 50     # Simulated test galaxies per class
     size: int = 32               # Image size in pixels
@@ -134,7 +134,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
 @command(defaults=lambda: {**dataclasses.asdict(DemoConfig()), 'epochs': DemoConfig.expert_epochs_recorded},
          note=' at --scale cpu')
 def gd_demo(out:str='runs/demo',      # Output folder (rerun to resume)
-            scale:str='cpu',          # Preset sizes: cpu (default, ~5 min on 2 cores), tiny (seconds) or paper (GPU)
+            scale:str='cpu',          # Preset sizes: cpu (default, ~7 min on 2 cores), tiny (seconds) or paper (GPU)
             n_per_class:int=None,     # Simulated train galaxies per class
             test_per_class:int=None,  # Simulated test galaxies per class
             size:int=None,            # Image size in pixels
