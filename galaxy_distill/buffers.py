@@ -561,6 +561,7 @@ def gd_buffers(data:str=None,          # Dataset folder (gd_simulate / gd_curate
     require(model == 'convnet' or (depth is None and width is None), "--depth and --width shape the convnet only", ConfigError,
             model=model, depth=depth, width=width)
     spec = ModelSpec.for_dataset(model, ds, depth=depth, width=width, norm=norm)
+    spec.build()   # a typo in depth, width or norm is refused before the folder is touched (it would lock it to the typo)
     cfg = ExpertConfig(num_experts=experts, expert_epochs=epochs, lr_teacher=lr_teacher, momentum=momentum,
                        weight_decay=weight_decay, batch_size=batch_size, augment=augment, seed=seed,
                        eval_every=eval_every)
