@@ -382,10 +382,12 @@ def evaluate_baselines(ds:Dataset,                      # The real dataset
     if 'start' in baselines:
         check_compatible(start, ds)
         out['start'] = fixed('start', start)
-    for soft in [b == 'herding_soft' for b in ('herding', 'herding_soft') if b in baselines]:
-        for k in ipcs:
-            name = f"{'herding_soft' if soft else 'herding'}_ipc{k}"
-            out[name] = fixed(name, herding_set(ds, experts, k, soft=soft, device=device))
+    rows = [b for b in ('herding', 'herding_soft') if b in baselines]
+    for k in ipcs if rows else []:
+        coreset = herding_set(ds, experts, k, soft=True, device=device)   # one pass of the experts for both rows
+        for name in rows:
+            labelled = coreset if name == 'herding_soft' else dataclasses.replace(coreset, soft_labels=None, meta={**coreset.meta, 'init': 'herding'})
+            out[f'{name}_ipc{k}'] = fixed(f'{name}_ipc{k}', labelled)
     return out
 
 # %% ../nbs/11_evaluate.ipynb #40b8f688
