@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_distill.ipynb #eaaed164
 from __future__ import annotations
-import copy, dataclasses, hashlib, json, math, sys, time
+import copy, dataclasses, hashlib, json, math, re, shutil, sys, time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,7 +14,7 @@ import torch.distributed as torch_dist
 from fastcore.basics import patch, store_attr
 from fastcore.script import store_true
 
-from .core import (check_sgd, command, load_json, ConfigError, DataError, GalaxyDistillError, RunDir, default_device,
+from .core import (atomic_path, check_sgd, command, load_json, ConfigError, DataError, GalaxyDistillError, RunDir, default_device,
                                  derive_seed, load_metadata,
                                  load_tensors, make_generator, progress, require, rng_state, save_tensors)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
@@ -655,13 +655,32 @@ def out_of_time(self:Distiller) -> bool:
     if self.config.max_minutes is None: return False
     return bool(self.group.from_rank0(self.elapsed >= 60 * self.config.max_minutes))
 
+_SNAPSHOT = re.compile(r'synset_(\d+)\.safetensors')
+
+@patch
+def align_outputs(self:Distiller):
+    "After loading a checkpoint: the sets a killed run saved past it go, and `synset.safetensors` is the checkpoint's best set again."
+    rd = self.run_dir
+    if rd is None: return
+    snaps = rd/'snapshots'
+    for p in (snaps.iterdir() if snaps.is_dir() else []):   # made again when their iterations are run again
+        m = _SNAPSHOT.fullmatch(p.name)
+        if m and int(m[1]) > self.iteration: p.unlink()
+    best = rd/'synset.safetensors'
+    if self.best_iteration is None:                          # no evaluation: the set reported is the last one
+        if best.is_file(): self.synset().save(best)
+        return
+    snap = snaps/f'synset_{self.best_iteration:06d}.safetensors'
+    if snap.is_file() and (not best.is_file() or best.read_bytes() != snap.read_bytes()):
+        with atomic_path(best) as tmp: shutil.copyfile(snap, tmp)
+
 @patch
 def run(self:Distiller) -> dict:
     "Distil until the iteration budget, the time budget or the policy's stopping rule; returns the summary."
     c, rd = self.config, self.run_dir
     ckpt = rd/CHECKPOINT if rd is not None else None
     resumed = ckpt is not None and ckpt.exists()
-    if resumed: self.load_checkpoint(ckpt)
+    if resumed: self.load_checkpoint(ckpt); self.align_outputs()   # `synset.safetensors` agrees with the state resumed from
     self.sync()                             # several processes: all continue from rank 0's state
     # rows past the checkpoint (before the first checkpoint: every row) will be logged again; a torn last line goes too
     if rd is not None: rd.trim_log('metrics', 'iteration', self.iteration if resumed else -1)
@@ -669,9 +688,10 @@ def run(self:Distiller) -> dict:
         acc = self.evaluate_now()
         if rd is not None: rd.log_row('metrics', dataclasses.asdict(MetricsRow(0, lr_img=self.lr_img, syn_lr=self.syn_lr,
                                                                                 train_acc=acc, event=self.eval_event)))
-    timed_out = self.out_of_time()          # a run resumed after its budget was spent does no more iterations
+    timed_out, start = self.out_of_time(), self.iteration   # a run resumed after its budget was spent does no more iterations
     for _ in progress(range(self.iteration, c.iterations), comment=c.method, show=self.show):
         if self.policy.finished or timed_out: break
+        if rd is not None and self.iteration == start: (rd/'summary.json').unlink(missing_ok=True)   # an extended run is not complete until it ends
         row = self.step()
         timed_out = self.out_of_time()
         if c.eval_every and (self.iteration % c.eval_every == 0 or self.iteration == c.iterations or self.policy.finished or timed_out):
