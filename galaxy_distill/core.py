@@ -396,6 +396,12 @@ class RunDir:
         self.path, self.final = self.final, None
         _swap_in(self.path)
 
+    def discard(self):
+        "A staged rerun that failed: its staging folder goes, the previous results stay as they were."
+        if self.final is None: return
+        _remove(self.path)
+        self.path, self.final = self.final, None
+
     def close(self):
         "Release the folder's lock (also released when the process ends)."
         if self._lock is not None: _unlock_folder(self._lock); self._lock = None

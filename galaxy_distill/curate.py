@@ -20,8 +20,8 @@ from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
 
 # %% auto #0
 __all__ = ['FITS_EXTENSIONS', 'centre_square', 'prepare_image', 'image_suffix', 'read_cutout', 'load_prepared', 'read_many',
-           'index_images', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision', 'vision_key',
-           'gd_curate']
+           'index_images', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision', 'vision_dataset',
+           'vision_key', 'gd_curate']
 
 # %% ../nbs/03_curate.ipynb #e4df9324
 def centre_square(img:torch.Tensor, side:int) -> torch.Tensor:
@@ -306,27 +306,35 @@ def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle 
     empty = [c for c in sel.classes if not (sel.candidates['class'] == c).any()]
     require(not empty, "A class has no candidate left after the filters", file=Path(catalog), classes=empty,
             excluded=sel.excluded['reason'].value_counts().to_dict())
-    # the catalogue is valid: the run can start. A folder without summary.json holds no finished result: a rerun may replace it
-    run = RunDir(out, {**dataclasses.asdict(cfg), **source}, 'gd_curate', overwrite=overwrite or not (out/'summary.json').is_file())
-    chosen, skipped = gather(sel, images, cfg, show)
-    empty = [c for c in sel.classes if not chosen[c]]
-    require(not empty, "A class has no readable image", folder=Path(images), classes=empty,
-            skipped=skipped['reason'].value_counts().to_dict())
-    notes = list(sel.notes)
-    ds, manifest, shortfall = _assemble(chosen, sel.classes, cfg, notes)
-    sel.notes = notes
-    excluded = pd.concat([sel.excluded.assign(detail=''), skipped], ignore_index=True)
-    ds.info = {'name': out.name, 'source': source, 'format': sel.info['format'], 'fraction': sel.info.get('fraction'),
-               'selection': {k: v for k, v in dataclasses.asdict(cfg).items() if k not in ('workers', 'pool')},
-               'preprocessing': {'crop': cfg.crop, 'size': cfg.size, 'rotations': cfg.angles}, 'notes': notes,
-               **({'bands': ','.join(cfg.band_list)} if cfg.band_list else {})}
-    write_card(out, sel, manifest, excluded, shortfall, cfg, source, figure)
-    save_dataset(ds, out, manifest)
-    n_read = sum(len(v) for v in chosen.values()) + int((skipped['reason'] != 'missing_image').sum())
-    seconds = time.perf_counter() - start
-    return run.write_summary(scheme=cfg.scheme, format=sel.info['format'], shortfall=shortfall,
-                             excluded=excluded['reason'].value_counts().to_dict(), notes=notes, images_read=n_read,
-                             seconds=round(seconds, 3), images_per_second=round(n_read / seconds, 2) if seconds else None)
+    require(len(sel.classes) >= 2, "A classifier needs at least two classes; the catalogue gives one", file=Path(catalog),
+            classes=sel.classes)
+    # the catalogue is valid: the run can start. A folder without summary.json holds no finished result: a rerun may replace it.
+    # A rerun works in a staging folder: the previous dataset stays whole until the new one is complete (`commit`)
+    run = RunDir(out, {**dataclasses.asdict(cfg), **source}, 'gd_curate', overwrite=overwrite or not (out/'summary.json').is_file(),
+                 resumable=False)
+    try:
+        chosen, skipped = gather(sel, images, cfg, show)
+        empty = [c for c in sel.classes if not chosen[c]]
+        require(not empty, "A class has no readable image", folder=Path(images), classes=empty,
+                skipped=skipped['reason'].value_counts().to_dict())
+        notes = list(sel.notes)
+        ds, manifest, shortfall = _assemble(chosen, sel.classes, cfg, notes)
+        sel.notes = notes
+        excluded = pd.concat([sel.excluded.assign(detail=''), skipped], ignore_index=True)
+        ds.info = {'name': out.name, 'source': source, 'format': sel.info['format'], 'fraction': sel.info.get('fraction'),
+                   'selection': {k: v for k, v in dataclasses.asdict(cfg).items() if k not in ('workers', 'pool')},
+                   'preprocessing': {'crop': cfg.crop, 'size': cfg.size, 'rotations': cfg.angles}, 'notes': notes,
+                   **({'bands': ','.join(cfg.band_list)} if cfg.band_list else {})}
+        write_card(run.path, sel, manifest, excluded, shortfall, cfg, source, figure)
+        save_dataset(ds, run.path, manifest)
+        n_read = sum(len(v) for v in chosen.values()) + int((skipped['reason'] != 'missing_image').sum())
+        seconds = time.perf_counter() - start
+        summary = run.write_summary(scheme=cfg.scheme, format=sel.info['format'], shortfall=shortfall,
+                                    excluded=excluded['reason'].value_counts().to_dict(), notes=notes, images_read=n_read,
+                                    seconds=round(seconds, 3), images_per_second=round(n_read / seconds, 2) if seconds else None)
+        run.commit()
+    except BaseException: run.discard(); raise   # a failed rerun leaves the previous dataset and no staging folder
+    return summary
 
 # %% ../nbs/03_curate.ipynb #49e14e4f
 _VISION_ALIASES = {'cifar10': 'cifar10', 'cifar100': 'cifar100', 'mnist': 'mnist', 'fashionmnist': 'fashion_mnist',
@@ -339,8 +347,14 @@ def curate_vision(name:str,             # CIFAR10, CIFAR100, MNIST, FashionMNIST
                   size:int|None=None    # ImageFolder only: resize to `size`²
                  ) -> Path:
     "Write a torchvision benchmark as a dataset folder."
+    return save_dataset(vision_dataset(name, root, download, size), out)
+
+def vision_dataset(name:str, root:str|Path, download:bool=False, size:int|None=None) -> Dataset:
+    "The torchvision benchmark `name` read from `root` as a `Dataset`, refused when it has fewer than two classes."
     key = vision_key(name)
-    return save_dataset(load_vision(key, root, download, size if key == 'imagefolder' else None), out)
+    ds = load_vision(key, root, download, size if key == 'imagefolder' else None)
+    require(ds.num_classes >= 2, "A classifier needs at least two classes; the data give one", root=root, classes=ds.classes)
+    return ds
 
 def vision_key(name:str) -> str:
     "The torchvision set `name` means (any case, any punctuation), or a `ConfigError` listing the known ones."
@@ -349,7 +363,7 @@ def vision_key(name:str) -> str:
     return key
 
 # %% ../nbs/03_curate.ipynb #6e3f9878
-@command
+@command(resumes=False)
 def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.csv, Willett 2013 table, Kaggle solutions, id+label CSV)
               images:str=None,                     # Folder of <id>.jpg|.jpeg|.png cutouts
               out:str=None,                        # Output dataset folder
@@ -380,11 +394,13 @@ def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.c
         require(root, "--torchvision needs --root", ConfigError)
         require(download or Path(root).is_dir(), "The --root folder does not exist", ConfigError, root=root)
         require(key != 'imagefolder' or 2 <= size <= MAX_IMAGE_SIZE, f"size must be 2 to {MAX_IMAGE_SIZE} pixels", ConfigError, size=size)
+        ds = vision_dataset(torchvision, root, bool(download), size)   # read and checked before the folder is touched
         run = RunDir(out, {'torchvision': torchvision, 'root': root, 'size': size if key == 'imagefolder' else None}, 'gd_curate',
-                     added={'size': None}, overwrite=bool(overwrite) or not (Path(out)/'summary.json').is_file())
-        curate_vision(torchvision, root, out, download=bool(download), size=size)   # size: ImageFolder only
-        excluded = load_json(Path(out)/'dataset.json').get('excluded', {})   # ImageFolder: unusable files skipped, by reason
+                     added={'size': None}, overwrite=bool(overwrite) or not (Path(out)/'summary.json').is_file(), resumable=False)
+        save_dataset(ds, run.path)
+        excluded = ds.info.get('excluded', {})   # ImageFolder: unusable files skipped, by reason
         run.write_summary(source=f'torchvision:{torchvision}', excluded=excluded)
+        run.commit()
         if excluded: print(f"skipped {sum(excluded.values())} unusable images: {excluded}", file=sys.stderr)
         return
     require(catalog and images, "--catalog and --images are required (or --torchvision)", ConfigError)
