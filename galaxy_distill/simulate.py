@@ -26,9 +26,10 @@ def require_galsim():
 
 # %% auto #0
 __all__ = ['GZOO2_CLASSES', 'BAND_WAVELENGTH', 'POPULATION_COLOURS', 'SKY_RELATIVE', 'PSF_WAVELENGTH_INDEX', 'SIM_VERSION',
-           'SERSIC_N_GRID', 'require_galsim', 'parse_bands', 'draw_parameters', 'arm_pattern', 'incline', 'band_psf',
-           'component_images', 'band_images', 'asinh_stretch', 'to_rgb', 'render_galaxy', 'SimulationConfig',
-           'simulate', 'default_cache_dir', 'cached_simulation', 'simulate_dataset', 'gd_simulate', 'show_classes']
+           'SERSIC_N_GRID', 'CACHE_KIND', 'require_galsim', 'parse_bands', 'draw_parameters', 'arm_pattern', 'incline',
+           'band_psf', 'component_images', 'band_images', 'asinh_stretch', 'to_rgb', 'render_galaxy',
+           'SimulationConfig', 'simulate', 'default_cache_dir', 'cached_simulation', 'cache_entry', 'simulate_dataset',
+           'gd_simulate', 'show_classes']
 
 # %% ../nbs/04_simulate.ipynb #9b9c1b38
 GZOO2_CLASSES = list(catalogs.GZOO2_CLASSES)   # the nine classes of the paper's curation, in its order
@@ -318,11 +319,19 @@ def cached_simulation(config:SimulationConfig=SimulationConfig(), # What to rend
                       show:bool|None=None                           # Progress bar
                      ) -> Dataset:
     "The simulated `Dataset` of `config` from `cache_dir` when present, else rendered and stored there."
+    return cache_entry(config, cache_dir, workers, show)[0]
+
+CACHE_KIND = 'simulation cache'   # the owner named in a cache entry's config.json
+
+def cache_entry(config:SimulationConfig, cache_dir:str|Path|None=None, workers:int|None=None, show:bool|None=None) -> tuple:
+    "`(Dataset, manifest)` of `config` from its entry `cache_dir/<key>`, rendered there first when missing (one writer at a time)."
     folder = Path(cache_dir or default_cache_dir())/config.key()
     if not (folder/'summary.json').is_file():
-        ds, manifest = simulate(config, workers, show)
-        save_dataset(ds, folder, manifest)
-    return load_dataset(folder, with_manifest=True)[0]
+        # an entry is a folder of ours: a user's folder of that name is refused, a second renderer is told who holds it
+        with RunDir(folder, dataclasses.asdict(config), CACHE_KIND, overwrite=None) as run:
+            ds, manifest = simulate(config, workers, show)
+            save_dataset(ds, run.path, manifest)   # summary.json last: an entry a kill interrupted is rendered again
+    return load_dataset(folder, with_manifest=True)
 
 def simulate_dataset(n_per_class:int=500,    # Train images per class
                      test_per_class:int=100, # Test images per class
@@ -355,12 +364,7 @@ def gd_simulate(out:str=None,            # Output dataset folder (required)
     config = SimulationConfig(n_per_class, test_per_class, size, seed, bands)
     run = RunDir(out, {**dataclasses.asdict(config), 'cache': cache}, 'gd_simulate', may_change=['cache'], overwrite=overwrite)
     start = time.perf_counter()
-    if cache:
-        folder = Path(cache)/config.key()
-        if not (folder/'summary.json').is_file():
-            ds, manifest = simulate(config, workers); save_dataset(ds, folder, manifest)
-        ds, manifest = load_dataset(folder, with_manifest=True)
-    else: ds, manifest = simulate(config, workers)
+    ds, manifest = cache_entry(config, cache, workers) if cache else simulate(config, workers)
     save_dataset(ds, run.path, manifest)
     summary = run.write_summary(seconds=round(time.perf_counter() - start, 2), source='galsim', cache_key=config.key())
     print(f"{summary['n_train']} train + {summary['n_test']} test galaxies ({ds.channels}×{size}×{size}) → {run.path}")
