@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_buffers.ipynb #3d5fc291
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, re, shutil, sys
+import dataclasses, datetime, hashlib, json, math, os, re, shutil, sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -26,9 +26,9 @@ from .models import ModelSpec, count_params, flat_params, set_flat_params
 from .train import TrainConfig, evaluate_classifier, train_classifier
 
 # %% auto #0
-__all__ = ['BUFFER_SCHEMA', 'ExpertConfig', 'spec_dict', 'ExpertFiles', 'teacher_config', 'train_expert', 'prepare_buffer',
-           'distributed_share', 'build_buffer', 'ExpertTrajectory', 'TrajectoryBuffer', 'MemoryBuffer',
-           'buffer_summary', 'plot_buffer', 'distributed', 'gd_buffers']
+__all__ = ['BUFFER_SCHEMA', 'RENDEZVOUS_SECONDS', 'ExpertConfig', 'spec_dict', 'ExpertFiles', 'teacher_config', 'train_expert',
+           'prepare_buffer', 'distributed_share', 'build_buffer', 'ExpertTrajectory', 'TrajectoryBuffer',
+           'MemoryBuffer', 'buffer_summary', 'plot_buffer', 'distributed', 'gd_buffers']
 
 # %% ../nbs/08_buffers.ipynb #9a3005c3
 BUFFER_SCHEMA = 1
@@ -508,6 +508,26 @@ def plot_buffer(buffer:TrajectoryBuffer, # The buffer to show
     return fig
 
 # %% ../nbs/08_buffers.ipynb #9d822db6
+RENDEZVOUS_SECONDS = 60.   # processes started by hand wait this long for each other (GD_RENDEZVOUS_SECONDS); torchrun's agent has its own
+
+def _rendezvous(world:int) -> dist.TCPStore:
+    "The meeting point of processes started by hand (no torchrun agent): a bounded, stated wait, then one line if the others never came."
+    env = {k: os.environ[k] for k in ('RANK', 'MASTER_ADDR', 'MASTER_PORT')}
+    for k in ('RANK', 'MASTER_PORT'): require(env[k].isdigit(), f"{k} must be a whole number (torchrun sets it)", ConfigError, **{k: env[k]})
+    raw = os.environ.get('GD_RENDEZVOUS_SECONDS', str(RENDEZVOUS_SECONDS))
+    try: seconds = float(raw)
+    except ValueError: seconds = -1.
+    require(seconds > 0 and math.isfinite(seconds), "GD_RENDEZVOUS_SECONDS must be a positive number", ConfigError, GD_RENDEZVOUS_SECONDS=raw)
+    where = f"{env['MASTER_ADDR']}:{env['MASTER_PORT']}"
+    print(f"rank {env['RANK']}: waiting up to {seconds:g} s for {world} processes at {where}", file=sys.stderr, flush=True)
+    try: store = dist.TCPStore(env['MASTER_ADDR'], int(env['MASTER_PORT']), world, is_master=env['RANK'] == '0',
+                               timeout=datetime.timedelta(seconds=seconds), wait_for_workers=True)
+    except RuntimeError as e:   # timed out, refused or the port taken: one line, no 30-minute hang
+        raise ConfigError(format_error(f"The {world} processes did not meet within {seconds:g} s; start them all (torchrun does) "
+                                       "or unset WORLD_SIZE", address=where, rank=env['RANK'], reason=' '.join(str(e).split())[:120])) from None
+    store.set_timeout(datetime.timedelta(minutes=30))   # the wait above is bounded; later exchanges keep torch's default
+    return store
+
 @contextmanager
 def distributed(device:torch.device|str='cpu' # The device chosen at the entry point
                ):
@@ -528,10 +548,9 @@ def distributed(device:torch.device|str='cpu' # The device chosen at the entry p
     if device.type == 'cuda':
         device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', '0')))
         torch.cuda.set_device(device)
-    if 'TORCHELASTIC_RUN_ID' not in os.environ:   # started by hand: say what it waits for (torchrun's agent would time out)
-        print(f"rank {os.environ['RANK']}: waiting for {world} processes at {os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}",
-              file=sys.stderr, flush=True)
-    dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
+    backend = 'nccl' if device.type == 'cuda' else 'gloo'
+    if 'TORCHELASTIC_RUN_ID' in os.environ: dist.init_process_group(backend)   # torchrun's agent did the rendezvous
+    else: dist.init_process_group(backend, store=_rendezvous(world), rank=int(os.environ['RANK']), world_size=world)
     try:
         yield dist.get_rank(), dist.get_world_size(), device
         dist.barrier()   # tear down together: a rank that left while rank 0 still wrote its results could abort in gloo's teardown
