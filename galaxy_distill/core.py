@@ -22,9 +22,9 @@ except ImportError: fcntl = None
 __all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'LOCK_NAME', 'STAGING', 'COMMITTED', 'REPLACED', 'USER_ERRORS', 'GalaxyDistillError',
            'DataError', 'ConfigError', 'format_error', 'require', 'check_sgd', 'memory_bytes', 'check_memory',
            'default_device', 'derive_seed', 'make_generator', 'seed_everything', 'rng_state', 'set_rng_state',
-           'to_jsonable', 'atomic_path', 'atomic_write_text', 'save_json', 'load_json', 'save_tensors', 'load_tensors',
-           'load_metadata', 'tensor_header', 'fingerprint', 'environment_info', 'RunDir', 'die_with_parent',
-           'worker_init', 'torch_threads', 'command', 'progress']
+           'to_jsonable', 'atomic_path', 'atomic_write_text', 'save_json', 'load_json', 'read_csv', 'save_tensors',
+           'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint', 'environment_info', 'RunDir',
+           'die_with_parent', 'worker_init', 'torch_threads', 'command', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -192,6 +192,15 @@ def load_json(path:str|Path,          # The file
     if kind is None or isinstance(value, kind): return value
     raise DataError(format_error(f"Malformed JSON: the file must hold {_JSON_NAMES.get(kind, kind.__name__)}", file=path,
                                  found=_JSON_NAMES.get(type(value), 'null' if value is None else type(value).__name__)))
+
+def read_csv(path:str|Path, **kwargs):
+    "`pandas.read_csv` of a table of ours (a log, a manifest, results), with one error naming the file when it cannot be read."
+    import pandas as pd   # here: the commands that never read a table need not load pandas
+    path = Path(path)
+    require(path.is_file(), "CSV file not found", file=path)
+    try: return pd.read_csv(path, **kwargs)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise DataError(format_error(f"Unreadable CSV: {' '.join(str(e).split())}", file=path)) from e
 
 # %% ../nbs/00_core.ipynb #1ee83b3b
 def save_tensors(path:str|Path,                  # Target `.safetensors` file
@@ -435,7 +444,9 @@ class RunDir:
         f, row = self._log_file(name), to_jsonable(row)
         new = not f.exists() or f.stat().st_size == 0
         if not new:
-            with open(f, newline='', encoding='utf-8') as fh: header = next(csv.reader(fh))
+            try:
+                with open(f, newline='', encoding='utf-8') as fh: header = next(csv.reader(fh))
+            except UnicodeDecodeError as e: raise DataError(format_error(f"Unreadable log: {e}", file=f)) from None
             extra = [k for k in row if k not in header]
             require(not extra, "Metric row has columns the CSV header lacks", file=f, columns=extra)
         else: header = list(row)

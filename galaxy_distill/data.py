@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from torch.utils.data import TensorDataset
 
-from .core import (ConfigError, DataError, atomic_path, fingerprint, format_error, load_json,
+from .core import (ConfigError, DataError, atomic_path, fingerprint, format_error, load_json, read_csv,
                                  load_metadata, load_tensors, require, save_json, save_tensors)
 
 # %% auto #0
@@ -247,7 +247,7 @@ def load_dataset(folder:str|Path,              # A folder written by `save_datas
     require(ds.fingerprint() == meta['fingerprint'], "Train tensors do not match the fingerprint in dataset.json",
             file=folder/'train.safetensors', expected=meta['fingerprint'], found=ds.fingerprint())
     if not with_manifest: return ds
-    manifest = pd.read_csv(folder/'manifest.csv', dtype={'id': str})
+    manifest = read_csv(folder/'manifest.csv', dtype={'id': str})
     for split in ('train', 'test'):
         part = manifest[manifest['split'] == split].sort_values('index')
         ids = part['id'].tolist()

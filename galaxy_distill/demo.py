@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .buffers import ExpertConfig, gd_buffers
-from .core import command, ConfigError, RunDir, atomic_path, default_device, load_json, require
+from .core import command, ConfigError, RunDir, atomic_path, default_device, load_json, read_csv, require
 from .distill import PRESETS, gd_distill, make_config
 from .evaluate import EvalConfig, gd_eval
 from .simulate import SimulationConfig, gd_simulate, require_galsim
@@ -114,7 +114,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
         syn=str(distilled), data=str(data), num_eval=c.num_eval, epochs=c.eval_epochs, baselines=True,
         full_epochs=c.full_epochs, full_num_eval=c.full_num_eval, grid_eval=c.grid_eval, augment='galaxy', device=dev, seed=c.seed))
     step('show', 'figures', distilled/'figures', lambda: gd_show(run=str(distilled), data=str(data)))
-    table = pd.read_csv(distilled/'eval'/'results.csv')
+    table = read_csv(distilled/'eval'/'results.csv')
     table.insert(0, 'row', ['STM distilled' if s == 'synset' else s for s in table['set']])
     table = table[[k for k in ('row', 'model', 'ipc', 'n_images', 'accuracy', 'acc_mean', 'acc_std') if k in table.columns]]
     table['ipc'] = table['ipc'].astype('Int64')

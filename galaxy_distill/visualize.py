@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 
 from fastcore.script import store_true
-from galaxy_distill.core import (command, ConfigError, RunDir, atomic_path, derive_seed, load_json, make_generator,
+from galaxy_distill.core import (command, ConfigError, RunDir, atomic_path, derive_seed, load_json, make_generator, read_csv,
     progress, require)
 from .data import Dataset, ImageSet, SynSet, load_dataset, real_init
 from .train import plot_confusion
@@ -134,7 +134,7 @@ def load_run(run:str|Path # A `gd_distill` run folder (or a `synset.safetensors`
     for f in sorted((path/'snapshots').glob('synset_*.safetensors')):
         m = re.fullmatch(r'synset_(\d+)\.safetensors', f.name)
         if m: snaps[int(m.group(1))] = f
-    metrics = pd.read_csv(path/'metrics.csv') if (path/'metrics.csv').is_file() and (path/'metrics.csv').stat().st_size else None
+    metrics = read_csv(path/'metrics.csv') if (path/'metrics.csv').is_file() and (path/'metrics.csv').stat().st_size else None
     if metrics is not None: require('iteration' in metrics.columns, "metrics.csv lacks a column", file=path/'metrics.csv', column='iteration')
     summ = load_json(path/'summary.json') if (path/'summary.json').is_file() else {}
     ev = load_json(path/'eval'/'summary.json') if (path/'eval'/'summary.json').is_file() else {}
@@ -297,7 +297,7 @@ def plot_metrics(metrics:pd.DataFrame|str|Path, # `metrics.csv` of a run (DataFr
                  smooth:int=10):                # Rolling-mean window for the loss
     "Figure of loss, start-epoch cap, learning rates and train accuracy over iterations."
     import matplotlib.pyplot as plt
-    df = pd.read_csv(metrics) if not isinstance(metrics, pd.DataFrame) else metrics
+    df = read_csv(metrics) if not isinstance(metrics, pd.DataFrame) else metrics
     require('iteration' in df.columns and 'loss' in df.columns, "metrics need 'iteration' and 'loss' columns",
             columns=list(df.columns))
     has = lambda c: c in df.columns and df[c].notna().any()
