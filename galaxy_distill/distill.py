@@ -548,8 +548,10 @@ def step(self:Distiller) -> dict:
         skipped = not _finite(*(lt.tensor for lt in self.learned.values()))
     if skipped:
         self._restore(self._good); self.nan_scale *= 0.5; self.nan_skips += 1; self.nan_streak += 1
+        saved = self.run_dir is not None and (self.run_dir/'synset.safetensors').is_file()
         require(self.nan_streak < MAX_NAN_STREAK, f"Distillation diverged: {MAX_NAN_STREAK} iterations in a row gave NaN/Inf although "
-                "lr_img was halved each time; lower lr_img, lr_lr or lr_teacher (the last good set is in the run folder)",
+                "lr_img was halved each time; lower lr_img, lr_lr or lr_teacher "
+                + ("(the best set so far is synset.safetensors)" if saved else "(no set was saved: it diverged before any evaluation)"),
                 ConfigError, iteration=it + 1, lr_img=self.lr_img, syn_lr=self.syn_lr)
         if probe is not None and not math.isfinite(probe): probe = None
     else: self._good, self.nan_streak = self._capture(), 0
