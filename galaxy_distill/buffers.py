@@ -271,6 +271,9 @@ def build_buffer(folder:str|Path,              # Buffer folder (created; rerun t
         except Exception as e: error = f"{type(e).__name__}: {e}"
     error = _broadcast_error(error, rank, world)
     if error is not None: raise ConfigError(error)
+    for k in mine:   # a kill between an expert's sidecar and the removal of its partial folder left that folder behind
+        files = ExpertFiles(folder, k)
+        if files.complete and files.partial.is_dir() and not files.partial.is_symlink(): shutil.rmtree(files.partial)
     todo = [k for k in mine if not ExpertFiles(folder, k).complete]
     for k in progress(todo, comment=f'experts (rank {rank}/{world})', show=show_progress):
         train_expert(k, folder, dataset, model_spec, cfg, device, **kwargs)
