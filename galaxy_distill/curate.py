@@ -121,10 +121,11 @@ def read_many(paths:list,                  # Image files
             return results
         executor = (concurrent.futures.ThreadPoolExecutor(workers) if pool == 'thread'
                     else concurrent.futures.ProcessPoolExecutor(workers, initializer=worker_init, initargs=(os.getpid(),)))
-        with executor:
+        try:
             futures = {executor.submit(load_prepared, p, size, crop, tuple(angles), channels, bands): i for i, p in enumerate(paths)}
             for f in progress(concurrent.futures.as_completed(futures), total=len(futures), comment='reading images', show=show):
                 results[futures[f]] = f.result()
+        finally: executor.shutdown(wait=True, cancel_futures=True)   # Ctrl-C or an error: the queued reads are dropped, not run first
         return results
 
 # %% ../nbs/03_curate.ipynb #8f586af5
