@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #fdeca951
 from __future__ import annotations
-import contextlib, csv, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, re, shutil, sys, tempfile
+import contextlib, csv, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, re, shutil, sys, tempfile, time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -24,7 +24,7 @@ __all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'LOCK_NAME', 'STAGING', 'COMMITTED', 'R
            'default_device', 'derive_seed', 'make_generator', 'seed_everything', 'rng_state', 'set_rng_state',
            'to_jsonable', 'atomic_path', 'atomic_write_text', 'save_json', 'load_json', 'read_csv', 'save_tensors',
            'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint', 'environment_info', 'RunDir',
-           'die_with_parent', 'worker_init', 'torch_threads', 'command', 'progress']
+           'die_with_parent', 'worker_init', 'torch_threads', 'command', 'LogProgress', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -558,10 +558,49 @@ def command(func=None, *,
     return main
 
 # %% ../nbs/00_core.ipynb #f89311aa
+def _duration(seconds:float) -> str:
+    "A duration as people say it: 42 s, 3 min 05 s, 2 h 07 min."
+    s = int(round(seconds))
+    return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s" if s < 3600 else f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+class LogProgress:
+    "Progress as plain lines for a log file: every `fraction` of the work or every `seconds`, whichever comes first, and at the end."
+    def __init__(self, iterable:Iterable, total:int|None=None, comment:str='', fraction:float=0.1, seconds:float=60., file=None):
+        self.iterable, self.comment, self.fraction, self.seconds, self.file = iterable, comment, fraction, seconds, file
+        self.total = total if total is not None else (len(iterable) if hasattr(iterable, '__len__') else None)
+        self.label = comment
+
+    def line(self, n:int, elapsed:float) -> str:
+        "What the log says after `n` items and `elapsed` seconds."
+        count = f"{n}/{self.total} ({100 * n / self.total:.0f} %)" if self.total else f"{n}"
+        left = f" · about {_duration(elapsed / n * (self.total - n))} left" if self.total and 0 < n < self.total else ''
+        note = self.comment[len(self.label):].lstrip(' ·') if self.comment.startswith(self.label) else self.comment   # the loop's news
+        note = f" · {note}" if note else ''
+        return f"{self.label + ': ' if self.label else ''}{count} · {_duration(elapsed)} elapsed{left}{note}"
+
+    def __iter__(self):
+        t0 = last = time.perf_counter()
+        step = max(1, math.ceil(self.total * self.fraction)) if self.total else None
+        n = told = 0
+        try:
+            for n, item in enumerate(self.iterable, 1):
+                yield item
+                now = time.perf_counter()
+                if (step and n - told >= step) or now - last >= self.seconds:
+                    print(self.line(n, now - t0), file=self.file or sys.stdout, flush=True); last, told = now, n
+        finally:   # the end, also of a loop that stopped early
+            if n > told: print(self.line(n, time.perf_counter() - t0), file=self.file or sys.stdout, flush=True)
+
+def _redraws() -> bool:
+    "Whether a bar can redraw in place: in a notebook, or on a terminal."
+    from fastprogress.core import in_notebook
+    return in_notebook() or sys.stdout.isatty()
+
 def progress(iterable:Iterable, total:int|None=None, comment:str='', show:bool|None=None, parent=None):
-    "`iterable` wrapped in a progress bar unless `show` is False or `GD_PROGRESS=0`."
+    "`iterable` wrapped in a progress bar (plain log lines when output is not a terminal) unless `show` is False or `GD_PROGRESS=0`."
     if show is None: show = os.environ.get('GD_PROGRESS', '1') != '0'
     if not show: return iterable
+    if not _redraws(): return LogProgress(iterable, total, comment)
     bar = progress_bar(iterable, total=total, parent=parent, leave=parent is None)
     if comment: bar.comment = comment
     return bar

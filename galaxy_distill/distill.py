@@ -691,10 +691,14 @@ def run(self:Distiller) -> dict:
         if rd is not None: rd.log_row('metrics', dataclasses.asdict(MetricsRow(0, lr_img=self.lr_img, syn_lr=self.syn_lr,
                                                                                 train_acc=acc, event=self.eval_event)))
     timed_out, start = self.out_of_time(), self.iteration   # a run resumed after its budget was spent does no more iterations
-    for _ in progress(range(self.iteration, c.iterations), comment=c.method, show=self.show):
+    bar = progress(range(self.iteration, c.iterations), comment=c.method, show=self.show)
+    for _ in bar:
         if self.policy.finished or timed_out: break
         if rd is not None and self.iteration == start: (rd/'summary.json').unlink(missing_ok=True)   # an extended run is not complete until it ends
         row = self.step()
+        if hasattr(bar, 'comment'):   # the bar's, or the log line's, news
+            bar.comment = ' · '.join([c.method, *([f"loss {row['loss']:.3f}"] if row['loss'] is not None else []),
+                                      *([f"cap {row['start_epoch_cap']}"] if row.get('start_epoch_cap') is not None else [])])
         timed_out = self.out_of_time()
         if c.eval_every and (self.iteration % c.eval_every == 0 or self.iteration == c.iterations or self.policy.finished or timed_out):
             row['train_acc'] = self.evaluate_now()
