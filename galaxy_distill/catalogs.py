@@ -16,10 +16,10 @@ from .core import MAX_IMAGE_SIZE, ConfigError, DataError, derive_seed, format_er
 
 # %% auto #0
 __all__ = ['ANSWERS', 'ZOOBOT', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS', 'WILLETT_PARENTS',
-           'CLEAN_RULES', 'CATALOG_FORMATS', 'FRACTION_KINDS', 'SCHEMES', 'question_of', 'gzoo2_scores',
-           'clean_classes', 'normalize_id', 'id_lost_precision', 'read_catalog', 'catalog_columns', 'zoobot_suffix',
-           'zoobot_column', 'detect_format', 'default_id_col', 'vote_fractions', 'question_votes', 'CurateConfig',
-           'Selection', 'select_candidates']
+           'CLEAN_RULES', 'CATALOG_FORMATS', 'FRACTION_KINDS', 'PARQUET_SUFFIXES', 'SCHEMES', 'FILE_COLUMN',
+           'question_of', 'gzoo2_scores', 'clean_classes', 'normalize_id', 'id_lost_precision', 'read_catalog',
+           'catalog_columns', 'zoobot_suffix', 'zoobot_column', 'detect_format', 'default_id_col', 'vote_fractions',
+           'question_votes', 'CurateConfig', 'Selection', 'select_candidates']
 
 # %% ../nbs/02_catalogs.ipynb #473b496b
 ANSWERS = {  # short name: (GZ2 column stem, Kaggle column)
@@ -161,13 +161,37 @@ _KAGGLE_COLUMN = re.compile(r'^Class\d+\.\d+$')
 
 def _clean_header(name) -> str: return str(name).strip().lstrip('\ufeff').strip()
 
-def read_catalog(path:str|Path,                 # CSV file (any line ends, optional BOM)
+PARQUET_SUFFIXES = ('.parquet', '.pq')   # galaxy-datasets ships its catalogues as parquet
+
+def _parquet(path:Path, columns:list[str]|None=None) -> pd.DataFrame:
+    "A parquet catalogue through pyarrow (an optional extra), with one line where it is missing."
+    try: import pyarrow.parquet as pq
+    except ImportError: raise ConfigError("Reading a parquet catalogue needs pyarrow: pip install 'galaxy_distill[parquet]' "
+                                          "(or save the catalogue as CSV)") from None
+    try:
+        if columns is None: return pq.read_schema(path).empty_table().to_pandas()   # the header alone
+        return pq.read_table(path, columns=columns).to_pandas()
+    except Exception as e:   # pyarrow's errors: not a parquet file, truncated, ...
+        raise DataError(format_error(f"Unreadable parquet file: {' '.join(str(e).split())[:200]}", file=path)) from None
+
+def _as_text(values:pd.Series) -> pd.Series:
+    "A parquet column as the strings a CSV reader would give (missing values stay missing)."
+    return values.map(lambda v: v if isinstance(v, str) or pd.isna(v) else str(v)).astype(object)
+
+def read_catalog(path:str|Path,                 # CSV file (any line ends, optional BOM) or parquet file
                  columns:list[str]|None=None,   # Keep only these (cleaned) columns; None keeps all
                  text_columns:list[str]|None=None # Read these as strings and let pandas infer the rest; None: all strings
                 ) -> pd.DataFrame:
-    "Read a CSV (ids as strings), header names stripped of whitespace and BOMs."
+    "Read a CSV or parquet catalogue (ids as strings), header names stripped of whitespace and BOMs."
     path = Path(path)
     require(path.is_file(), "Catalogue file not found", file=path)
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        clean = {r: _clean_header(r) for r in _parquet(path).columns}
+        df = _parquet(path, [r for r, c in clean.items() if columns is None or c in set(columns)])
+        df.columns = [clean[c] for c in df.columns]
+        for c in df.columns:
+            if text_columns is None or c in set(text_columns): df[c] = _as_text(df[c])
+        return df
     try:
         raw = list(pd.read_csv(path, nrows=0, encoding='utf-8-sig', skipinitialspace=True).columns)
         clean = {r: _clean_header(r) for r in raw}
@@ -180,9 +204,10 @@ def read_catalog(path:str|Path,                 # CSV file (any line ends, optio
     return df
 
 def catalog_columns(path:str|Path) -> list[str]:
-    "The cleaned header of a CSV file."
+    "The cleaned header of a CSV or parquet file."
     path = Path(path)
     require(path.is_file(), "Catalogue file not found", file=path)
+    if path.suffix.lower() in PARQUET_SUFFIXES: return [_clean_header(c) for c in _parquet(path).columns]
     try: return [_clean_header(c) for c in pd.read_csv(path, nrows=0, encoding='utf-8-sig', skipinitialspace=True).columns]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise DataError(format_error(f"Unreadable CSV: {e}", file=path)) from e
@@ -354,7 +379,9 @@ def _label_order(labels) -> list[str]:
     try: return sorted(labels, key=float)
     except ValueError: return labels
 
-def select_candidates(catalog:str|Path,                # Catalogue CSV
+FILE_COLUMN = 'file_loc'   # galaxy-datasets' column naming each galaxy's image file
+
+def select_candidates(catalog:str|Path,                # Catalogue (CSV or parquet)
                       config:CurateConfig|None=None,   # Options (defaults: `CurateConfig()`)
                       mapping:str|Path|None=None       # Join table (objid → asset_id) naming the image files
                      ) -> Selection:
@@ -367,17 +394,19 @@ def select_candidates(catalog:str|Path,                # Catalogue CSV
     require(id_col is not None and id_col in columns, "Catalogue lacks the id column (pass id_col)", file=catalog,
             column=id_col, columns=columns[:12])
     notes, excluded = [], []
+    located = FILE_COLUMN in columns   # galaxy-datasets: each row names its image file
     if cfg.scheme == 'labels':
         require(cfg.label_col in columns, "Catalogue lacks the label column", file=catalog, column=cfg.label_col, columns=columns[:12])
-        table = read_catalog(catalog, [id_col, cfg.label_col])
+        table = read_catalog(catalog, [id_col, cfg.label_col] + [FILE_COLUMN] * located)
     else:
         require(fmt in ('gz2', 'kaggle', 'zoobot'), "Scheme needs vote fractions: a GZ2 (t01_…), Kaggle (Class1.1 …) or "
                 "galaxy-datasets (smooth-or-featured-gz2_smooth …) catalogue", ConfigError, file=catalog, scheme=cfg.scheme, format=fmt)
         sfx = zoobot_suffix(columns)
         stems = (tuple(ANSWERS[a][0] for a in SCORED_ANSWERS) + tuple(ANSWERS[a][1] for a in SCORED_ANSWERS)
                  + tuple(zoobot_column(a, sfx) for a in SCORED_ANSWERS))
-        wanted = [c for c in columns if c in (id_col, 'total_classifications') or c in stems or c.startswith(tuple(s + '_' for s in stems))]
-        table = read_catalog(catalog, wanted, text_columns=[id_col])
+        wanted = [c for c in columns if c in (id_col, 'total_classifications', FILE_COLUMN) or c in stems
+                  or c.startswith(tuple(s + '_' for s in stems))]
+        table = read_catalog(catalog, wanted, text_columns=[id_col, FILE_COLUMN])
     require(len(table) > 0, "The catalogue holds a header but no rows", file=catalog, columns=columns[:12])
     raw_ids = table[id_col].fillna('')
     lossy = int(raw_ids.map(id_lost_precision).sum())
@@ -387,7 +416,8 @@ def select_candidates(catalog:str|Path,                # Catalogue CSV
     dup = table.index.duplicated()
     _exclude(excluded, table.index[dup], 'duplicate_id')
     table = table[~dup]
-    info = {'format': fmt, 'id_col': id_col, 'rows': int(len(raw_ids))}
+    info = {'format': fmt, 'id_col': id_col, 'rows': int(len(raw_ids)), 'catalog_dir': str(catalog.parent),
+            'file_column': FILE_COLUMN if located else None}
 
     if cfg.scheme == 'labels':
         labels = table[cfg.label_col].str.strip()
@@ -439,6 +469,7 @@ def select_candidates(catalog:str|Path,                # Catalogue CSV
         cand['_order'] = 0
         classes = list(GZOO2_CLASSES)
 
+    if located: cand[FILE_COLUMN] = table.loc[cand.index, FILE_COLUMN].to_numpy()
     cand.index.name = 'id'
     cand = cand.reset_index()
     cand['image_key'] = cand['id']
@@ -453,7 +484,8 @@ def select_candidates(catalog:str|Path,                # Catalogue CSV
     cand['rank'] = cand.groupby('label').cumcount()
     cand = cand.drop(columns='_order').reset_index(drop=True)
     excluded = pd.concat(excluded, ignore_index=True) if excluded else pd.DataFrame({'id': [], 'reason': []})
-    return Selection(cand[['id', 'image_key', 'class', 'label', 'confidence', 'votes', 'rank']], excluded, classes, info, notes)
+    keep = ['id', 'image_key', 'class', 'label', 'confidence', 'votes', 'rank'] + [FILE_COLUMN] * located
+    return Selection(cand[keep], excluded, classes, info, notes)
 
 def _read_mapping(path:str|Path) -> pd.Series:
     "The join table as a Series: normalised catalogue id → normalised image key (first row per id)."

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import concurrent.futures, dataclasses, math, os, re, sys, time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,12 +17,12 @@ from torchvision.transforms import functional as TF
 
 from .core import MAX_IMAGE_SIZE, command, ConfigError, DataError, format_error, load_json, RunDir, atomic_path, atomic_write_text, derive_seed, make_generator, progress, require, torch_threads, worker_init
 from .data import IMAGE_EXTENSIONS, ImageRejected, check_usable, Dataset, ImageSet, load_vision, read_image, save_dataset
-from .catalogs import CurateConfig, Selection, normalize_id, select_candidates
+from .catalogs import FILE_COLUMN, CurateConfig, Selection, normalize_id, select_candidates
 
 # %% auto #0
 __all__ = ['FITS_EXTENSIONS', 'centre_square', 'prepare_image', 'image_suffix', 'read_cutout', 'load_prepared', 'read_many',
-           'index_images', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision', 'vision_dataset',
-           'vision_key', 'gd_curate']
+           'index_images', 'file_locator', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision',
+           'vision_dataset', 'vision_key', 'gd_curate']
 
 # %% ../nbs/03_curate.ipynb #e4df9324
 def centre_square(img:torch.Tensor, side:int) -> torch.Tensor:
@@ -149,21 +150,33 @@ def _split_sizes(k:int, per_class:int, test_per_class:int) -> tuple[int, int]:
     test = min(k - 1, max(1, round(k * test_per_class / (per_class + test_per_class))))
     return k - test, test
 
+def file_locator(selection:Selection, images:str|Path|None) -> Callable:
+    "`row -> path or None` through the catalogue's `file_loc`: absolute, or relative to the catalogue's folder or to `images`."
+    bases = [Path(selection.info['catalog_dir']), *([Path(images)] if images is not None else [])]
+    def locate(row):
+        loc = row[FILE_COLUMN]
+        if not isinstance(loc, str) or not loc.strip(): return None
+        p = Path(loc.strip())
+        return next((q for q in ([p] if p.is_absolute() else [b/p for b in bases]) if q.is_file()), None)
+    return locate
+
 def gather(selection:Selection,           # Ranked candidates
-           images:str|Path,               # Image folder
+           images:str|Path|None,          # Image folder (None: the catalogue's `file_loc` names every file)
            config:CurateConfig,           # Options
            show:bool|None=None            # Progress bar
           ) -> tuple[dict, pd.DataFrame]:
     "Read up to `per_class + test_per_class` usable images per class: {class: [(candidate row, R×C×S×S)]}, excluded ids."
-    cfg, files = config, index_images(images)
-    bands = cfg.band_list
+    cfg, bands = config, config.band_list
+    located = FILE_COLUMN in selection.candidates.columns
+    files = {} if located else index_images(images)
     per_band = {b: {**{k[:-len(b) - 1]: p for k, p in files.items() if k.lower().endswith('_' + b.lower())},   # <id>_<band>.fits
-                    **(index_images(Path(images)/b) if (Path(images)/b).is_dir() else {})} for b in bands}  # <band>/<id>.fits
-    def locate(key):
-        "The file (or, one per band, the files) of `key`; None when missing."
-        split = [per_band[b].get(key) for b in bands]
+                    **(index_images(Path(images)/b) if not located and (Path(images)/b).is_dir() else {})} for b in bands}  # <band>/<id>.fits
+    def by_name(row):
+        "The file (or, one per band, the files) of the row's image key; None when missing."
+        split = [per_band[b].get(row['image_key']) for b in bands]
         if bands and all(split): return tuple(split)
-        return files.get(key)
+        return files.get(row['image_key'])
+    locate = file_locator(selection, images) if located else by_name
     need = cfg.per_class + cfg.test_per_class
     by_class = {c: g for c, g in selection.candidates.groupby('class', sort=False)}
     pointer, chosen, excluded = dict.fromkeys(selection.classes, 0), {c: [] for c in selection.classes}, []
@@ -175,9 +188,10 @@ def gather(selection:Selection,           # Ranked candidates
             wanted = need - len(chosen[c])
             while wanted > 0 and pointer[c] < len(g):
                 row = g.iloc[pointer[c]]; pointer[c] += 1
-                path = locate(row['image_key'])
+                path = locate(row)
                 if path is None:
-                    want = f"{row['image_key']}_<band>.fits for {', '.join(bands)}" if bands else f"{row['image_key']}.jpg/.jpeg/.png/.fits"
+                    want = (f"file at {FILE_COLUMN} {row[FILE_COLUMN]!r}" if located else
+                            f"{row['image_key']}_<band>.fits for {', '.join(bands)}" if bands else f"{row['image_key']}.jpg/.jpeg/.png/.fits")
                     excluded.append((row['id'], 'missing_image', f"no {want}")); continue
                 batch.append((c, row, path)); wanted -= 1
         if not batch: break
@@ -287,7 +301,7 @@ def write_card(folder:Path, selection:Selection, manifest:pd.DataFrame, excluded
 
 # %% ../nbs/03_curate.ipynb #6b3eca48
 def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle solutions or id + label)
-           images:str|Path,                  # Folder of `<id>.jpg|.jpeg|.png` cutouts
+           images:str|Path|None,             # Folder of `<id>.jpg|.jpeg|.png` cutouts (None: the catalogue's `file_loc` names them)
            out:str|Path,                     # Output dataset folder
            mapping:str|Path|None=None,       # Join table (objid, asset_id) for Zenodo file names
            config:CurateConfig|None=None,    # Options; keyword arguments override single fields
@@ -299,11 +313,13 @@ def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle 
     cfg = dataclasses.replace(config or CurateConfig(), **options)   # validated on construction
     start = time.perf_counter()
     out = Path(out)
-    source = {'catalog': str(catalog), 'images': str(images), 'mapping': str(mapping) if mapping else None}
+    source = {'catalog': str(catalog), 'images': str(images) if images is not None else None, 'mapping': str(mapping) if mapping else None}
     require(Path(catalog).is_file(), "Catalogue file not found", file=Path(catalog))
-    require(Path(images).is_dir(), "Image folder not found", folder=Path(images))
+    require(images is None or Path(images).is_dir(), "Image folder not found", folder=images)
     require(mapping is None or Path(mapping).is_file(), "Mapping table not found", file=mapping)
     sel = select_candidates(catalog, cfg, mapping)
+    require(images is not None or sel.info['file_column'], f"--images is required: the catalogue names no image files (no {FILE_COLUMN} column)",
+            ConfigError, file=Path(catalog))
     empty = [c for c in sel.classes if not (sel.candidates['class'] == c).any()]
     require(not empty, "A class has no candidate left after the filters", file=Path(catalog), classes=empty,
             excluded=sel.excluded['reason'].value_counts().to_dict())
@@ -316,7 +332,7 @@ def curate(catalog:str|Path,                 # Catalogue CSV (GZ2 table, Kaggle 
     try:
         chosen, skipped = gather(sel, images, cfg, show)
         empty = [c for c in sel.classes if not chosen[c]]
-        require(not empty, "A class has no readable image", folder=Path(images), classes=empty,
+        require(not empty, "A class has no readable image", folder=images if images is not None else Path(catalog).parent, classes=empty,
                 skipped=skipped['reason'].value_counts().to_dict())
         notes = list(sel.notes)
         ds, manifest, shortfall = _assemble(chosen, sel.classes, cfg, notes)
@@ -365,8 +381,8 @@ def vision_key(name:str) -> str:
 
 # %% ../nbs/03_curate.ipynb #6e3f9878
 @command(resumes=False)
-def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.csv, Willett 2013 table, Kaggle solutions, id+label CSV)
-              images:str=None,                     # Folder of <id>.jpg|.jpeg|.png cutouts
+def gd_curate(catalog:str=None,                    # Catalogue CSV or parquet (gz2_hart16.csv, Willett 2013 table, Kaggle solutions, galaxy-datasets, id+label)
+              images:str=None,                     # Folder of <id>.jpg|.jpeg|.png cutouts (or the base of the catalogue's file_loc paths)
               out:str=None,                        # Output dataset folder
               scheme:str=CurateConfig.scheme,      # gzoo2, clean or labels
               per_class:int=CurateConfig.per_class,            # Train galaxies per class
@@ -404,7 +420,7 @@ def gd_curate(catalog:str=None,                    # Catalogue CSV (gz2_hart16.c
         run.commit()
         if excluded: print(f"skipped {sum(excluded.values())} unusable images: {excluded}", file=sys.stderr)
         return
-    require(catalog and images, "--catalog and --images are required (or --torchvision)", ConfigError)
+    require(catalog, "--catalog is required (or --torchvision)", ConfigError)
     cfg = CurateConfig(scheme=scheme, per_class=per_class, test_per_class=test_per_class, size=size, crop=crop,
                        rotations=rotations, id_col=id_col, label_col=label_col, catalog_format=catalog_format,
                        fraction=fraction, min_votes=min_votes, min_confidence=min_confidence, seed=seed, workers=workers, bands=bands)
