@@ -27,7 +27,7 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = (cfg.get('dev_requirements') or '').split()
-extras = {name: shlex.split(cfg.get(f'{name}_requirements', '')) for name in ('sim', 'morph', 'zca', 'parquet')}   # optional parts
+extras = {name: shlex.split(cfg.get(f'{name}_requirements', '')) for name in ('sim', 'morph', 'zca', 'parquet', 'browser')}   # optional parts
 extras['all'] = [r for reqs in extras.values() for r in reqs]
 extras['dev'] = dev_requirements + extras['all']
 

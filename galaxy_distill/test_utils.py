@@ -20,7 +20,7 @@ from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, ZOOBOT,
 # %% auto #0
 __all__ = ['tiny_images', 'tiny_dataset', 'tiny_net', 'tiny_trajectory', 'class_fractions', 'make_gz2_row', 'tiny_gz2_catalog',
            'tiny_willett_catalog', 'tiny_zoobot_catalog', 'tiny_kaggle_catalog', 'write_tiny_images', 'torchrun_local',
-           'process_groups_work', 'fake_run', 'Interrupt']
+           'process_groups_work', 'fake_run', 'Interrupt', 'browser_missing', 'explorer_in_browser']
 
 # %% ../nbs/99_test_utils.ipynb #be409fc3
 def tiny_images(n_classes:int=3, # Number of classes
@@ -247,3 +247,95 @@ def fake_run(folder:str|Path,     # Where to write the run folder
 # %% ../nbs/99_test_utils.ipynb #36e79014
 class Interrupt(Exception):
     "Raised by tests and benchmarks to simulate a crash inside a training loop."
+
+# %% ../nbs/99_test_utils.ipynb #f6a605a4
+def browser_missing() -> str|None:
+    "Why `explorer_in_browser` cannot run on this machine (None: it can)."
+    import importlib.util, shutil
+    for module, extra in (('jupyterlab', 'jupyterlab'), ('selenium', 'selenium')):
+        if importlib.util.find_spec(module) is None: return f"{extra} is not installed (pip install 'galaxy_distill[browser]')"
+    if not (shutil.which('chromium') or shutil.which('chromium-browser')): return "no Chromium (Debian: apt-get install chromium chromium-driver)"
+    if not shutil.which('chromedriver'): return "no chromedriver (Debian: apt-get install chromium-driver)"
+    return None
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def _wait(check, timeout:float, what:str, step:float=0.25):
+    "Poll `check()` until it returns something truthy; `TimeoutError` naming `what` after `timeout` seconds."
+    import time
+    end = time.time() + timeout
+    while time.time() < end:
+        got = check()
+        if got: return got
+        time.sleep(step)
+    raise TimeoutError(f"{what}: nothing after {timeout:.0f} s")
+
+_LAB_STATE = """const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+return k ? k.status : null;"""
+
+def explorer_in_browser(run:str|Path,          # A run folder
+                        data:str|Path,         # Its dataset folder
+                        screenshot:str|Path,   # Where to save a PNG of the rendered widget
+                        timeout:float=180.     # Seconds for each wait (server, kernel, widget, update)
+                       ) -> dict:
+    "Show `Explorer(run, data)` in JupyterLab in headless Chromium, move its slider; what the page showed, as a dict."
+    import shutil, signal, time, urllib.request
+    import nbformat
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.action_chains import ActionChains
+    t0 = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            f"from galaxy_distill.visualize import Explorer\nExplorer({str(Path(run).resolve())!r}, {str(Path(data).resolve())!r})")],
+            metadata={'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}})   # no kernel dialog
+        nbformat.write(nb, tmp/'explorer.ipynb')
+        port = _free_port()
+        env = {**os.environ, 'JUPYTER_CONFIG_DIR': str(tmp/'config'), 'JUPYTERLAB_SETTINGS_DIR': str(tmp/'settings'),
+               'JUPYTERLAB_WORKSPACES_DIR': str(tmp/'workspaces'), 'JUPYTER_RUNTIME_DIR': str(tmp/'runtime'),
+               'JUPYTER_DATA_DIR': str(tmp/'data')}
+        server = subprocess.Popen([sys.executable, '-m', 'jupyterlab', '--no-browser', f'--port={port}', '--IdentityProvider.token=',
+                                   f'--ServerApp.root_dir={tmp}', '--LabApp.expose_app_in_browser=True', '--allow-root'],   # CI runs as root
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        opts = webdriver.ChromeOptions()
+        for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--window-size=1400,1100', '--disable-dev-shm-usage'): opts.add_argument(arg)
+        opts.binary_location = shutil.which('chromium') or shutil.which('chromium-browser')
+        driver = None
+        try:
+            url = f'http://127.0.0.1:{port}/lab/tree/explorer.ipynb'
+            def up():
+                try: return urllib.request.urlopen(f'http://127.0.0.1:{port}/api', timeout=2).status == 200
+                except OSError: return False
+            _wait(up, timeout, 'JupyterLab server')
+            driver = webdriver.Chrome(options=opts, service=webdriver.ChromeService(executable_path=shutil.which('chromedriver')))
+            driver.get(url)
+            _wait(lambda: driver.execute_script(_LAB_STATE) == 'idle', timeout, 'notebook kernel')
+            driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            def shown():
+                text = driver.execute_script("return document.body.innerText")
+                if 'Error displaying widget' in text: return 'error'
+                imgs = driver.find_elements(By.CSS_SELECTOR, '.jp-OutputArea-output .widget-image')
+                return 'widget' if imgs and imgs[0].get_attribute('src') else None
+            state = _wait(shown, timeout, 'explorer widget')
+            result = {'rendered': state == 'widget', 'error_displaying_widget': state == 'error'}
+            if state == 'widget':
+                label = lambda: driver.find_element(By.CSS_SELECTOR, '.jp-OutputArea-output .jupyter-widgets.widget-label').text   # the checkpoint's name
+                src = lambda: driver.find_element(By.CSS_SELECTOR, '.jp-OutputArea-output .widget-image').get_attribute('src')
+                result['label_before'], before = label(), src()
+                handle = driver.find_element(By.CSS_SELECTOR, '.jp-OutputArea-output .widget-slider .noUi-handle')
+                ActionChains(driver).drag_and_drop_by_offset(handle, -handle.size['width'] * 4, 0).perform()   # back, as a user drags it
+                _wait(lambda: label() != result['label_before'], timeout, 'the picture after moving the slider')
+                _wait(lambda: src() != before, timeout, 'a new picture')
+                result['label_after'], result['image_changed'] = label(), src() != before
+                driver.find_element(By.CSS_SELECTOR, '.jp-OutputArea-output .jupyter-widgets.widget-vbox').screenshot(str(screenshot))
+            result['seconds'] = round(time.time() - t0, 1)
+            return result
+        finally:
+            if driver is not None: driver.quit()
+            os.killpg(server.pid, signal.SIGTERM)
+            try: server.wait(timeout=20)
+            except subprocess.TimeoutExpired: os.killpg(server.pid, signal.SIGKILL); server.wait()
