@@ -15,11 +15,12 @@ import torch
 from .core import MAX_IMAGE_SIZE, ConfigError, DataError, derive_seed, format_error, make_generator, require
 
 # %% auto #0
-__all__ = ['ANSWERS', 'ZOOBOT', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS', 'WILLETT_PARENTS',
-           'CLEAN_RULES', 'CATALOG_FORMATS', 'FRACTION_KINDS', 'PARQUET_SUFFIXES', 'SCHEMES', 'FILE_COLUMN',
-           'question_of', 'gzoo2_scores', 'clean_classes', 'normalize_id', 'id_lost_precision', 'read_catalog',
-           'catalog_columns', 'zoobot_suffix', 'zoobot_column', 'detect_format', 'default_id_col', 'vote_fractions',
-           'question_votes', 'CurateConfig', 'Selection', 'select_candidates']
+__all__ = ['ANSWERS', 'ZOOBOT', 'ZOOBOT_DECALS', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS',
+           'WILLETT_PARENTS', 'CLEAN_RULES', 'CATALOG_FORMATS', 'FRACTION_KINDS', 'PARQUET_SUFFIXES', 'SCHEMES',
+           'FILE_COLUMN', 'question_of', 'gzoo2_scores', 'clean_classes', 'normalize_id', 'id_lost_precision',
+           'read_catalog', 'catalog_columns', 'zoobot_suffix', 'zoobot_schema', 'zoobot_columns', 'zoobot_column',
+           'detect_format', 'default_id_col', 'vote_fractions', 'question_votes', 'CurateConfig', 'Selection',
+           'select_candidates']
 
 # %% ../nbs/02_catalogs.ipynb #473b496b
 ANSWERS = {  # short name: (GZ2 column stem, Kaggle column)
@@ -65,6 +66,19 @@ ZOOBOT = {  # short name: (question, answer) as galaxy-datasets / Zoobot name GZ
     'arms_4': ('spiral-arm-count', '4'), 'arms_more_than_4': ('spiral-arm-count', 'more-than-4'),
     'arms_cant_tell': ('spiral-arm-count', 'cant-tell'),
 }   # the odd-feature answers (t08) have no column there
+
+ZOOBOT_DECALS = {  # short name: the galaxy-datasets GZ DECaLS (DR5, DR8; DESI) answers that make it, `{question}-dr5_{answer}`
+    'smooth': [('smooth-or-featured', 'smooth')], 'features': [('smooth-or-featured', 'featured-or-disk')],
+    'star': [('smooth-or-featured', 'artifact')],
+    'edge_on': [('disk-edge-on', 'yes')], 'not_edge_on': [('disk-edge-on', 'no')],
+    'bar': [('bar', 'strong'), ('bar', 'weak')], 'no_bar': [('bar', 'no')],   # DECaLS asks how strong; GZ2 only whether
+    'spiral': [('has-spiral-arms', 'yes')], 'no_spiral': [('has-spiral-arms', 'no')],
+    'bulge_none': [('bulge-size', 'none')], 'bulge_noticeable': [('bulge-size', 'small')],
+    'bulge_obvious': [('bulge-size', 'moderate'), ('bulge-size', 'large')], 'bulge_dominant': [('bulge-size', 'dominant')],
+    'round': [('how-rounded', 'round')], 'in_between': [('how-rounded', 'in-between')], 'cigar': [('how-rounded', 'cigar-shaped')],
+    'bulge_rounded': [('edge-on-bulge', 'rounded')], 'bulge_boxy': [('edge-on-bulge', 'boxy')], 'no_bulge': [('edge-on-bulge', 'none')],
+    **{a: [v] for a, v in ZOOBOT.items() if v[0] in ('spiral-winding', 'spiral-arm-count')},
+}   # GZ2's odd-object questions (t06, t08) were not asked
 
 def question_of(answer:str) -> str:
     "The question ('t01' … 't11') an answer belongs to."
@@ -212,11 +226,22 @@ def catalog_columns(path:str|Path) -> list[str]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise DataError(format_error(f"Unreadable CSV: {e}", file=path)) from e
 
-_ZOOBOT_SMOOTH = re.compile(r'^smooth-or-featured(-gz2)?_smooth(_fraction)?$')
+_ZOOBOT_SMOOTH = re.compile(r'^smooth-or-featured(-gz2|-dr5|-dr8)?_smooth(_fraction)?$')
 
 def zoobot_suffix(columns:list[str]) -> str:
-    "'-gz2' when the galaxy-datasets columns carry it (`smooth-or-featured-gz2_smooth`), else ''."
-    return '-gz2' if any(c.startswith('smooth-or-featured-gz2_') for c in columns) else ''
+    "The campaign suffix the galaxy-datasets columns carry ('-gz2', '-dr5', '-dr8'; `smooth-or-featured-gz2_smooth`), else ''."
+    return next((s for s in ('-gz2', '-dr5', '-dr8') if any(c.startswith(f'smooth-or-featured{s}_') for c in columns)), '')
+
+def zoobot_schema(columns:list[str]) -> tuple[str, dict]:
+    "The suffix of galaxy-datasets columns and the answers they hold: GZ2's (`ZOOBOT`) or GZ DECaLS' (`ZOOBOT_DECALS`)."
+    sfx = zoobot_suffix(columns)
+    decals = sfx in ('-dr5', '-dr8') or (sfx == '' and any(c.startswith(('bar_strong', 'how-rounded_cigar-shaped')) for c in columns))
+    return sfx, ZOOBOT_DECALS if decals else {a: [qa] for a, qa in ZOOBOT.items()}
+
+def zoobot_columns(answer:str, schema:tuple[str, dict], fraction:bool=False) -> list[str]:
+    "The columns (counts, or `fraction`s) whose sum is `answer` in a galaxy-datasets table of `schema` (empty: not asked)."
+    sfx, answers = schema
+    return [f"{q}{sfx}_{a}" + ('_fraction' if fraction else '') for q, a in answers.get(answer, [])]
 
 def zoobot_column(answer:str, suffix:str, fraction:bool=False) -> str:
     "The galaxy-datasets column of `answer`: its vote count, or (`fraction`) its fraction of the question's votes."
@@ -270,27 +295,28 @@ def vote_fractions(table:pd.DataFrame,      # The catalogue, columns as read by 
     raise DataError(format_error("GZ2 catalogue lacks vote-fraction columns", file=file, kind=closest[0], missing=closest[1]))
 
 def _zoobot_fractions(table, answers, file):
-    "galaxy-datasets columns: the `_fraction` columns, else each count over its question's counts."
-    sfx = zoobot_suffix(list(table.columns))
-    cols = {a: zoobot_column(a, sfx, True) for a in answers}
-    if all(c in table.columns for c in cols.values()):
-        return pd.DataFrame({a: pd.to_numeric(table[c], errors='coerce') for a, c in cols.items()}), 'fraction'
-    needed = [zoobot_column(a, sfx) for q in sorted({question_of(a) for a in answers}) for a in QUESTIONS[q]]
-    missing = [c for c in needed if c not in table.columns]
+    "galaxy-datasets columns: the `_fraction` columns, else each count over its question's counts (an answer made of several columns: their sum)."
+    schema = zoobot_schema(list(table.columns))
+    def summed(cols): return sum(pd.to_numeric(table[c], errors='coerce') for c in cols)
+    cols = {a: zoobot_columns(a, schema, True) for a in answers}
+    if all(cs and all(c in table.columns for c in cs) for cs in cols.values()):
+        return pd.DataFrame({a: summed(cs) for a, cs in cols.items()}), 'fraction'
+    needed = [c for q in sorted({question_of(a) for a in answers}) for a in QUESTIONS[q] for c in zoobot_columns(a, schema)]
+    missing = [c for c in needed if c not in table.columns] or [a for a in answers if not zoobot_columns(a, schema)]
     require(not missing, "Zoobot-style catalogue lacks vote columns (neither every _fraction nor every count)", DataError,
             file=file, missing=missing[:6] + (['...'] if len(missing) > 6 else []))
     counts, out = question_votes(table, 'zoobot'), {}
     for a in answers:
         total = counts[question_of(a)]
-        out[a] = (pd.to_numeric(table[zoobot_column(a, sfx)], errors='coerce') / total.where(total > 0)).where(total != 0, 0.0)
+        out[a] = (summed(zoobot_columns(a, schema)) / total.where(total > 0)).where(total != 0, 0.0)
     return pd.DataFrame(out), 'counts'   # a question nobody reached: fractions 0, as for Kaggle
 
 def question_votes(table:pd.DataFrame, fmt:str) -> pd.DataFrame|None:
     "Votes per question (GZ2 `_count` sums, t01 falling back to `total_classifications`; galaxy-datasets count sums), or None without counts (Kaggle)."
     if fmt == 'zoobot':
-        sfx, out = zoobot_suffix(list(table.columns)), {}
+        schema, out = zoobot_schema(list(table.columns)), {}
         for q, answers in QUESTIONS.items():
-            cols = [zoobot_column(a, sfx) for a in answers if a in ZOOBOT]
+            cols = [c for a in answers for c in zoobot_columns(a, schema)]
             if cols and all(c in table.columns for c in cols):
                 out[q] = sum(pd.to_numeric(table[c], errors='coerce').fillna(0) for c in cols)
         return pd.DataFrame(out) if out else None
@@ -401,9 +427,9 @@ def select_candidates(catalog:str|Path,                # Catalogue (CSV or parqu
     else:
         require(fmt in ('gz2', 'kaggle', 'zoobot'), "Scheme needs vote fractions: a GZ2 (t01_…), Kaggle (Class1.1 …) or "
                 "galaxy-datasets (smooth-or-featured-gz2_smooth …) catalogue", ConfigError, file=catalog, scheme=cfg.scheme, format=fmt)
-        sfx = zoobot_suffix(columns)
+        schema = zoobot_schema(columns)
         stems = (tuple(ANSWERS[a][0] for a in SCORED_ANSWERS) + tuple(ANSWERS[a][1] for a in SCORED_ANSWERS)
-                 + tuple(zoobot_column(a, sfx) for a in SCORED_ANSWERS))
+                 + tuple(c for a in SCORED_ANSWERS for c in zoobot_columns(a, schema)))
         wanted = [c for c in columns if c in (id_col, 'total_classifications', FILE_COLUMN) or c in stems
                   or c.startswith(tuple(s + '_' for s in stems))]
         table = read_catalog(catalog, wanted, text_columns=[id_col, FILE_COLUMN])

@@ -15,7 +15,7 @@ from torch.nn.utils import parameters_to_vector
 
 from .core import make_generator
 from .data import Dataset, ImageSet, SynSet, class_mean_init, real_init
-from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, ZOOBOT, question_of, zoobot_column
+from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, ZOOBOT, ZOOBOT_DECALS, question_of
 
 # %% auto #0
 __all__ = ['tiny_images', 'tiny_dataset', 'tiny_net', 'tiny_trajectory', 'class_fractions', 'make_gz2_row', 'tiny_gz2_catalog',
@@ -132,22 +132,26 @@ def tiny_willett_catalog(folder:str|Path,  # Where to write `zoo2MainSpecz.csv`
     return _saved([make_gz2_row(2000 + k, name, s, kind='weighted_fraction') for k, name, s in _in_turn(per_class)],
                   Path(folder)/'zoo2MainSpecz.csv')
 
-def tiny_zoobot_catalog(folder:str|Path,   # Where to write `gz2_galaxy_datasets.csv`
+def tiny_zoobot_catalog(folder:str|Path,   # Where to write `gz2_galaxy_datasets.csv` (`gz_decals_galaxy_datasets.csv`)
                         per_class:int=2,   # Galaxies per class
-                        suffix:str='-gz2', # Column suffix of the question ('' for renamed tables)
+                        suffix:str|None=None, # Column suffix of the question (default '-gz2', '-dr5' for DECaLS; '' for renamed tables)
                         fractions:bool=True, # Write `_fraction` columns (else counts only)
-                        votes:int=40       # Votes per question
+                        votes:int=40,      # Votes per question
+                        campaign:str='gz2' # 'gz2' or 'decals' (GZ DECaLS answers: bar strong/weak/no, five bulge sizes)
                        ) -> pd.DataFrame:
-    "A tiny catalogue with the GZ2 column names of galaxy-datasets / Zoobot (`id_str`, `smooth-or-featured-gz2_smooth`, …)."
+    "A tiny catalogue with the column names of galaxy-datasets / Zoobot (`id_str`, `smooth-or-featured-gz2_smooth`, …)."
+    suffix = ('-dr5' if campaign == 'decals' else '-gz2') if suffix is None else suffix
+    answers = ZOOBOT_DECALS if campaign == 'decals' else {a: [qa] for a, qa in ZOOBOT.items()}
     rows = []
     for k, name, strength in _in_turn(per_class):
         f = class_fractions(name, strength)
         row = {'id_str': f'J{3000 + k:06d}'}
-        for a in ZOOBOT:
-            row[zoobot_column(a, suffix)] = int(round(f[a] * votes))
-            if fractions: row[zoobot_column(a, suffix, True)] = f[a]
+        for a, parts in answers.items():
+            for q, answer in parts:   # an answer made of several (bar: strong + weak): equal shares
+                row[f'{q}{suffix}_{answer}'] = int(round(f[a] / len(parts) * votes))
+                if fractions: row[f'{q}{suffix}_{answer}_fraction'] = f[a] / len(parts)
         rows.append(row)
-    return _saved(rows, Path(folder)/'gz2_galaxy_datasets.csv')
+    return _saved(rows, Path(folder)/('gz_decals_galaxy_datasets.csv' if campaign == 'decals' else 'gz2_galaxy_datasets.csv'))
 
 def tiny_kaggle_catalog(folder:str|Path,  # Where to write `training_solutions_rev1.csv`
                         per_class:int=2   # Galaxies per class
