@@ -406,7 +406,7 @@ class Distiller:
                  buffer,                        # Experts: `n_experts`, `epochs`, `params(e, t)`
                  net_fn:Callable,               # Student `(flat, x) -> logits`
                  init:SynSet,                   # Initial synthetic set (labels, classes, mean/std; soft labels optional)
-                 augment=None,                  # Differentiable augmentation (`sample`, `aug`) or None
+                 augment=None,                  # Differentiable augmentation (an `Augment`: `sample`, then called on the images) or None
                  evaluator:Callable|None=None,  # `SynSet -> train accuracy`, or None (the last set is kept)
                  run:RunDir|None=None,          # Run folder for metrics, snapshots and checkpoints
                  device:str|torch.device='cpu', # Where to compute
@@ -503,11 +503,11 @@ def draw_segments(self:Distiller, iteration:int) -> list[Segment]:
 
 @patch
 def match(self:Distiller, expert:int, start:int, target_epoch:int, images:torch.Tensor, generator:torch.Generator|None,
-          gradients:bool=True, log_lr:torch.Tensor|None=None, plan:UnrollPlan|None=None):
+          gradients:bool=True, plan:UnrollPlan|None=None):
     "Matching loss (and `(loss, gradients by name)` when `gradients`) of the student from τ[`start`] toward τ[`target_epoch`]; the unroll's draws are `plan`, or drawn from `generator`."
     theta0 = self.buffer.params(expert, start).to(self.device, torch.float32)
     target = self.buffer.params(expert, target_epoch).to(self.device, torch.float32)
-    log_lr = self.log_lr if log_lr is None else log_lr
+    log_lr = self.log_lr
     if plan is None: plan = plan_unroll(len(images), self.config.syn_steps, self.config.batch_syn, generator, self.augment, self.device)
     if not gradients:
         theta_n = unroll_first_order(self.net_fn, theta0, images, self.targets(), log_lr.detach().exp(), plan, self.augment)

@@ -21,13 +21,11 @@ from .buffers import TrajectoryBuffer
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier
 
 # %% auto #0
-__all__ = ['AUGMENT_PRESETS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
+__all__ = ['BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
            'check_compatible', 'evaluate_synset', 'herding', 'expert_outputs', 'herding_set', 'evaluate_baselines',
            'results_table', 'without_band', 'band_ablation', 'find_synset', 'run_start', 'run_experts', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
-AUGMENT_PRESETS = ('dsa', 'galaxy', 'none')
-
 @dataclasses.dataclass
 class EvalConfig:
     "Settings of the evaluation protocol; every field has its documented default here."

@@ -122,7 +122,7 @@ def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
                     labels:torch.Tensor,    # Their hard labels, or fixed N×K class probabilities (used when `label_logits` is None)
                     log_lr:torch.Tensor,    # log α (0-d leaf)
                     plan:UnrollPlan,        # Minibatches and augmentation of the N steps
-                    augment=None,           # Differentiable augmentation with `aug(x, params)`, or None
+                    augment=None,           # Differentiable augmentation (an `Augment`, called as `augment(x, params)`), or None
                     constant_memory:bool=False, # Recompute per step in the backward pass
                     label_logits:torch.Tensor|None=None # Learned soft labels as N×K logits (targets = softmax), or None
                    ) -> tuple[torch.Tensor, dict]:
