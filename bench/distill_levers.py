@@ -87,7 +87,7 @@ def report(a, results):
         f"- `{name}`: `{json.dumps(runs[0]['overrides'])}`; iterations {runs[0]['iterations']}, best iterations "
         f"{[r['best_iteration'] for r in runs]}, final caps {[r['cap'] for r in runs]}, distillation s/iteration "
         f"{np.mean([r['distill_seconds'] / max(r['iterations'], 1) for r in runs]):.3f}" for name, runs in by.items())
-    record(a.report, 'Distillation levers: STM and MTT against real galaxies, seeds × settings', md + '\n' + (a.note or ''),
+    record(a.report, a.title, md + '\n' + (a.note or ''),
            {'rows': rs}, command=f"python bench/distill_levers.py --out {a.out} --results {results} --report {a.report} --note NOTE "
                                  "(each row's runs: the variant commands in the section text)")
 
@@ -108,6 +108,7 @@ def main():
     p.add_argument('--results', default=None, help='JSON-lines file (default OUT/results.jsonl)')
     p.add_argument('--report', default=None, help='write the BENCHMARKS.md section NAME from the results file and stop')
     p.add_argument('--note', default=None, help='text appended to the report section')
+    p.add_argument('--title', default='Distillation levers: seeds × settings', help='the report section\'s title: what it claims')
     a = p.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     results = Path(a.results or Path(a.out)/'results.jsonl'); results.parent.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ def main():
     p.add_argument('--data', required=True); p.add_argument('--syn', required=True, help='glob of synset files')
     p.add_argument('--epochs', default='300,1000'); p.add_argument('--num_eval', type=int, default=5)
     p.add_argument('--name', default='eval_epochs')
+    p.add_argument('--title', default='every small set', help='what the sets are, for the section title (each section its own)')
     p.add_argument('--no_baselines', action='store_true', help='only the distilled sets (baselines measured elsewhere)')
     p.add_argument('--split', default='test', help="'train' to compare settings without looking at the test split")
     a = p.parse_args()
@@ -59,7 +60,7 @@ def main():
     md = (f"Data `{a.data}`; {len(distilled)} distilled sets (`{a.syn}`); {a.num_eval} networks per set scored on the {a.split} split, step size from the grid "
           f"on the train split, for each epoch count.\n\n" + '\n'.join(lines) + "\n\nMean of the distilled sets: "
           + ', '.join(f"{100 * means[e]:.1f} % at {e} epochs" for e in epochs) + '.\n')
-    record(a.name, 'Evaluation length: 300 against 1000 epochs for every small set', md, {'rows': rows})
+    record(a.name, f"Evaluation length, {a.epochs.replace(',', ' against ')} epochs: {a.title}", md, {'rows': rows})
 
 
 if __name__ == '__main__':

@@ -24,6 +24,7 @@ p.add_argument('--ipc', type=int, default=10); p.add_argument('--seeds', default
 p.add_argument('--soft_epoch', type=int, default=15); p.add_argument('--networks', type=int, default=2)
 p.add_argument('--epochs', type=int, default=1000); p.add_argument('--lr', type=float, default=0.01)
 p.add_argument('--name', default=None, help='results name (default start_labels_ipcN)')
+p.add_argument('--title', default='', help='what distinguishes this run, for the section title (e.g. "from 30-epoch experts")')
 p.add_argument('--inits', default='real,confident',
                help="comma-separated starts: real, confident, mean (class means), confident_mean (per class, the mean of "
                     "ipc random parts of the pool 'confident' draws from)")
@@ -67,5 +68,5 @@ for init, labels in starts:
     lines.append(f"| {init} + {labels} | " + ' | '.join(f'{100*x:.1f} %' for x in accs) + f" | {100*np.mean(accs):.1f} % |")
 md = (f"IPC {a.ipc}; data `{a.data}`, experts `{a.buffers}`; each start trained by {a.networks} networks for {a.epochs} epochs "
       f"at lr {a.lr}, scored on the train split.\n\n" + '\n'.join(lines))
-record(a.name or f'start_labels_ipc{a.ipc}', f'Starting sets at IPC {a.ipc}: real or confident galaxies, hard or soft labels (train split)'
+record(a.name or f'start_labels_ipc{a.ipc}', f'Starting sets at IPC {a.ipc}{" " + a.title if a.title else ""}: real or confident galaxies, hard or soft labels (train split)'
        + (f' ({a.name})' if a.name else ''), md, {'rows': rows})
