@@ -191,7 +191,7 @@ class FixedStart(StartPolicy):
     "MTT: start epochs uniform in [`min_start_epoch`, `max_start_epoch`) (T⁻ = 0 by default)."
     def __init__(self, max_start_epoch:int, min_start_epoch:int=0): super().__init__(max_start_epoch, min_start_epoch)
     @classmethod
-    def from_config(cls, config:DistillConfig) -> FixedStart: return cls(config.max_start_epoch, config.min_start_epoch)
+    def from_config(cls, config:DistillConfig) -> FixedStart: return cls(config.max_start_epoch, min_start_epoch=config.min_start_epoch)
     def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
         return int(torch.randint(self.floor, self.cap, (1,), generator=generator))
 
@@ -203,7 +203,8 @@ class LinearStart(FixedStart):
         self.initial_cap, self.max_cap, self.iterations = initial_cap, max_start_epoch, iterations
     @classmethod
     def from_config(cls, config:DistillConfig) -> LinearStart:
-        return cls(config.max_start_epoch, config.initial_cap, config.iterations, config.min_start_epoch)
+        return cls(config.max_start_epoch, initial_cap=config.initial_cap, iterations=config.iterations,
+                   min_start_epoch=config.min_start_epoch)
     def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
         frac = iteration / max(self.iterations - 1, 1)
         self.cap = min(self.max_cap, self.initial_cap + int(frac * (self.max_cap - self.initial_cap + 1)))
@@ -235,8 +236,10 @@ class AdaptiveStart(StartPolicy):
 
     @classmethod
     def from_config(cls, c:DistillConfig) -> AdaptiveStart:
-        return cls(c.max_start_epoch, c.initial_cap, c.start_order, c.trend_every, c.trend_lambda, c.overfit_sigma,
-                   c.stage_max, c.finetune_every, c.finetune_decay, c.lr_floor_ratio, c.probe_every, c.min_start_epoch)
+        return cls(c.max_start_epoch, initial_cap=c.initial_cap, order=c.start_order, trend_every=c.trend_every,
+                   trend_lambda=c.trend_lambda, overfit_sigma=c.overfit_sigma, stage_max=c.stage_max, finetune_every=c.finetune_every,
+                   finetune_decay=c.finetune_decay, lr_floor_ratio=c.lr_floor_ratio, probe_every=c.probe_every,
+                   min_start_epoch=c.min_start_epoch)
 
     def start_epoch(self, iteration:int, generator:torch.Generator, segment:int=0, segments:int=1) -> int:
         if self.order == 'cyclic':   # t cycles through [T⁻, cap); the segments of an iteration continue the cycle
