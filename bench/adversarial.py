@@ -15,7 +15,7 @@ same commands. Three families:
 
     python bench/adversarial.py [--kills 6] [--seed 0]
 """
-import argparse, hashlib, os, random, shutil, signal, subprocess, sys, tempfile, time
+import argparse, hashlib, os, random, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
