@@ -15,12 +15,11 @@ import torch
 from .core import MAX_IMAGE_SIZE, ConfigError, DataError, derive_seed, format_error, make_generator, require
 
 # %% auto #0
-__all__ = ['ANSWERS', 'ZOOBOT', 'ZOOBOT_DECALS', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS',
+__all__ = ['ANSWERS', 'ZOOBOT', 'ZOOBOT_DECALS', 'ZOOBOT_GZ2', 'QUESTIONS', 'GZOO2_CLASSES', 'SCORED_QUESTIONS', 'SCORED_ANSWERS',
            'WILLETT_PARENTS', 'CLEAN_RULES', 'CATALOG_FORMATS', 'FRACTION_KINDS', 'PARQUET_SUFFIXES', 'SCHEMES',
            'FILE_COLUMN', 'question_of', 'gzoo2_scores', 'clean_classes', 'normalize_id', 'id_lost_precision',
-           'read_catalog', 'catalog_columns', 'zoobot_suffix', 'zoobot_schema', 'zoobot_columns', 'zoobot_column',
-           'detect_format', 'default_id_col', 'vote_fractions', 'question_votes', 'CurateConfig', 'Selection',
-           'select_candidates']
+           'read_catalog', 'catalog_columns', 'zoobot_suffix', 'zoobot_schema', 'zoobot_columns', 'detect_format',
+           'default_id_col', 'vote_fractions', 'question_votes', 'CurateConfig', 'Selection', 'select_candidates']
 
 # %% ../nbs/02_catalogs.ipynb #473b496b
 ANSWERS = {  # short name: (GZ2 column stem, Kaggle column)
@@ -79,6 +78,7 @@ ZOOBOT_DECALS = {  # short name: the galaxy-datasets GZ DECaLS (DR5, DR8; DESI) 
     'bulge_rounded': [('edge-on-bulge', 'rounded')], 'bulge_boxy': [('edge-on-bulge', 'boxy')], 'no_bulge': [('edge-on-bulge', 'none')],
     **{a: [v] for a, v in ZOOBOT.items() if v[0] in ('spiral-winding', 'spiral-arm-count')},
 }   # GZ2's odd-object questions (t06, t08) were not asked
+ZOOBOT_GZ2 = {a: [qa] for a, qa in ZOOBOT.items()}   # `ZOOBOT` in `ZOOBOT_DECALS`' shape: each answer one column
 
 def question_of(answer:str) -> str:
     "The question ('t01' … 't11') an answer belongs to."
@@ -236,17 +236,12 @@ def zoobot_schema(columns:list[str]) -> tuple[str, dict]:
     "The suffix of galaxy-datasets columns and the answers they hold: GZ2's (`ZOOBOT`) or GZ DECaLS' (`ZOOBOT_DECALS`)."
     sfx = zoobot_suffix(columns)
     decals = sfx in ('-dr5', '-dr8') or (sfx == '' and any(c.startswith(('bar_strong', 'how-rounded_cigar-shaped')) for c in columns))
-    return sfx, ZOOBOT_DECALS if decals else {a: [qa] for a, qa in ZOOBOT.items()}
+    return sfx, ZOOBOT_DECALS if decals else ZOOBOT_GZ2
 
 def zoobot_columns(answer:str, schema:tuple[str, dict], fraction:bool=False) -> list[str]:
     "The columns (counts, or `fraction`s) whose sum is `answer` in a galaxy-datasets table of `schema` (empty: not asked)."
     sfx, answers = schema
     return [f"{q}{sfx}_{a}" + ('_fraction' if fraction else '') for q, a in answers.get(answer, [])]
-
-def zoobot_column(answer:str, suffix:str, fraction:bool=False) -> str:
-    "The galaxy-datasets column of `answer`: its vote count, or (`fraction`) its fraction of the question's votes."
-    q, a = ZOOBOT[answer]
-    return f"{q}{suffix}_{a}" + ('_fraction' if fraction else '')
 
 def detect_format(columns:list[str]) -> str:
     "'kaggle' (Class1.1 …), 'gz2' (t01_smooth_or_features_…), 'zoobot' (smooth-or-featured-gz2_smooth …) or 'labels' from `columns`."

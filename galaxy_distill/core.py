@@ -565,8 +565,8 @@ def _duration(seconds:float) -> str:
 
 class LogProgress:
     "Progress as plain lines for a log file: every `fraction` of the work or every `seconds`, whichever comes first, and at the end."
-    def __init__(self, iterable:Iterable, total:int|None=None, comment:str='', fraction:float=0.1, seconds:float=60., file=None):
-        self.iterable, self.comment, self.fraction, self.seconds, self.file = iterable, comment, fraction, seconds, file
+    def __init__(self, iterable:Iterable, total:int|None=None, comment:str='', fraction:float=0.1, seconds:float=60.):
+        self.iterable, self.comment, self.fraction, self.seconds = iterable, comment, fraction, seconds
         self.total = total if total is not None else (len(iterable) if hasattr(iterable, '__len__') else None)
         self.label = comment
 
@@ -587,9 +587,9 @@ class LogProgress:
                 yield item
                 now = time.perf_counter()
                 if (step and n - told >= step) or now - last >= self.seconds:
-                    print(self.line(n, now - t0), file=self.file or sys.stdout, flush=True); last, told = now, n
+                    print(self.line(n, now - t0), flush=True); last, told = now, n
         finally:   # the end, also of a loop that stopped early
-            if n > told: print(self.line(n, time.perf_counter() - t0), file=self.file or sys.stdout, flush=True)
+            if n > told: print(self.line(n, time.perf_counter() - t0), flush=True)
 
 def _redraws() -> bool:
     "Whether a bar can redraw in place: in a notebook, or on a terminal."

@@ -21,8 +21,8 @@ from .catalogs import FILE_COLUMN, CurateConfig, Selection, normalize_id, select
 
 # %% auto #0
 __all__ = ['FITS_EXTENSIONS', 'centre_square', 'prepare_image', 'image_suffix', 'read_cutout', 'load_prepared', 'read_many',
-           'index_images', 'file_locator', 'gather', 'confidence_figure', 'write_card', 'curate', 'curate_vision',
-           'vision_dataset', 'vision_key', 'gd_curate']
+           'index_images', 'file_locator', 'name_locator', 'gather', 'confidence_figure', 'write_card', 'curate',
+           'curate_vision', 'vision_dataset', 'vision_key', 'gd_curate']
 
 # %% ../nbs/03_curate.ipynb #e4df9324
 def centre_square(img:torch.Tensor, side:int) -> torch.Tensor:
@@ -160,6 +160,16 @@ def file_locator(selection:Selection, images:str|Path|None) -> Callable:
         return next((q for q in ([p] if p.is_absolute() else [b/p for b in bases]) if q.is_file()), None)
     return locate
 
+def name_locator(images:str|Path, bands:tuple=()) -> Callable:
+    "`row -> path or None` by the row's image key in `images` (for FITS `bands`: one file per band, `<id>_<band>.fits` or `<band>/<id>.fits`)."
+    files = index_images(images)
+    per_band = {b: {**{k[:-len(b) - 1]: p for k, p in files.items() if k.lower().endswith('_' + b.lower())},
+                    **(index_images(Path(images)/b) if (Path(images)/b).is_dir() else {})} for b in bands}
+    def locate(row):
+        split = [per_band[b].get(row['image_key']) for b in bands]
+        return tuple(split) if bands and all(split) else files.get(row['image_key'])
+    return locate
+
 def gather(selection:Selection,           # Ranked candidates
            images:str|Path|None,          # Image folder (None: the catalogue's `file_loc` names every file)
            config:CurateConfig,           # Options
@@ -168,15 +178,7 @@ def gather(selection:Selection,           # Ranked candidates
     "Read up to `per_class + test_per_class` usable images per class: {class: [(candidate row, R×C×S×S)]}, excluded ids."
     cfg, bands = config, config.band_list
     located = FILE_COLUMN in selection.candidates.columns
-    files = {} if located else index_images(images)
-    per_band = {b: {**{k[:-len(b) - 1]: p for k, p in files.items() if k.lower().endswith('_' + b.lower())},   # <id>_<band>.fits
-                    **(index_images(Path(images)/b) if not located and (Path(images)/b).is_dir() else {})} for b in bands}  # <band>/<id>.fits
-    def by_name(row):
-        "The file (or, one per band, the files) of the row's image key; None when missing."
-        split = [per_band[b].get(row['image_key']) for b in bands]
-        if bands and all(split): return tuple(split)
-        return files.get(row['image_key'])
-    locate = file_locator(selection, images) if located else by_name
+    locate = file_locator(selection, images) if located else name_locator(images, bands)
     need = cfg.per_class + cfg.test_per_class
     by_class = {c: g for c, g in selection.candidates.groupby('class', sort=False)}
     pointer, chosen, excluded = dict.fromkeys(selection.classes, 0), {c: [] for c in selection.classes}, []

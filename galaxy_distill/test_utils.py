@@ -15,7 +15,7 @@ from torch.nn.utils import parameters_to_vector
 
 from .core import make_generator
 from .data import Dataset, ImageSet, SynSet, class_mean_init, real_init
-from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, ZOOBOT, ZOOBOT_DECALS, question_of
+from .catalogs import ANSWERS, GZOO2_CLASSES, QUESTIONS, SCORED_ANSWERS, ZOOBOT_DECALS, ZOOBOT_GZ2, question_of
 
 # %% auto #0
 __all__ = ['tiny_images', 'tiny_dataset', 'tiny_net', 'tiny_trajectory', 'class_fractions', 'make_gz2_row', 'tiny_gz2_catalog',
@@ -141,7 +141,7 @@ def tiny_zoobot_catalog(folder:str|Path,   # Where to write `gz2_galaxy_datasets
                        ) -> pd.DataFrame:
     "A tiny catalogue with the column names of galaxy-datasets / Zoobot (`id_str`, `smooth-or-featured-gz2_smooth`, …)."
     suffix = ('-dr5' if campaign == 'decals' else '-gz2') if suffix is None else suffix
-    answers = ZOOBOT_DECALS if campaign == 'decals' else {a: [qa] for a, qa in ZOOBOT.items()}
+    answers = ZOOBOT_DECALS if campaign == 'decals' else ZOOBOT_GZ2
     rows = []
     for k, name, strength in _in_turn(per_class):
         f = class_fractions(name, strength)
