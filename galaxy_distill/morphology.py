@@ -16,9 +16,10 @@ from .core import ConfigError, require
 from .data import ImageSet, SynSet
 
 # %% auto #0
-__all__ = ['METRICS', 'STATMORPH_COLUMNS', 'ENGINES', 'UNITS', 'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image',
-           'light_map', 'measure', 'statmorph_measure', 'measure_synset', 'measure_imageset', 'compare_to_real',
-           'plot_comparison', 'discovery_check']
+__all__ = ['METRICS', 'BAR_LEVELS', 'MIN_LEVEL_RADIUS', 'DISK_LEVEL', 'ARM_RINGS', 'STATMORPH_COLUMNS', 'ENGINES', 'UNITS',
+           'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image', 'light_map', 'disk_plane', 'bars_and_arms',
+           'measure', 'statmorph_measure', 'measure_synset', 'measure_imageset', 'compare_to_real', 'plot_comparison',
+           'discovery_check']
 
 # %% ../nbs/13_morphology.ipynb #e763911d
 def gaussian_image(size:int=64,              # Height and width in pixels
@@ -70,7 +71,8 @@ def light_map(images:torch.Tensor,          # N×C×H×W (or N×H×W) images on 
     return x - edge.median(1).values[:, None, None]
 
 # %% ../nbs/13_morphology.ipynb #72653a9f
-METRICS = ['concentration', 'asymmetry', 'smoothness', 'gini', 'm20', 'ellipticity', 'm2_inner', 'm2_outer']
+METRICS = ['concentration', 'asymmetry', 'smoothness', 'gini', 'm20', 'ellipticity', 'm2_inner', 'm2_outer',
+           'bar_ellipticity', 'arm_amplitude']
 
 def _radius_at(r_sorted, c_mid, total, frac):
     "Radius where the (midpoint) cumulative flux reaches `frac`·total, linearly interpolated; batch of curves."
@@ -134,6 +136,58 @@ def _asymmetry(x, cy, cx, radius, sky, steps=(1.0, 0.5, 0.25)):
         a, best = value(cand_y, cand_x).min(1, keepdim=True)
         cy, cx = cand_y.gather(1, best)[:, 0], cand_x.gather(1, best)[:, 0]
     return a[:, 0], cy, cx
+
+# %% ../nbs/13_morphology.ipynb #a02497c8
+BAR_LEVELS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)   # inner isophotes: areas of circles of these radii / r90 ...
+MIN_LEVEL_RADIUS = 3.                       # ... and of at least this radius in pixels (smaller sets are all pixel edges)
+DISK_LEVEL = 0.8                                       # the outer isophote that gives the disk's projection
+ARM_RINGS = (0.6, 1.2, 4)                              # arms: rings of deprojected radius from, to (× r90), count
+
+def _level_sets(x, r90, levels, r):
+    "For each image, the level sets whose areas match circles of radius `levels`·r90 (N×L×H×W bool)."
+    n, h, w = x.shape
+    ranked = x.flatten(1).sort(1, descending=True).values
+    area = math.pi * (torch.tensor(levels, dtype=x.dtype)[None] * r90[:, None]).clamp_min(MIN_LEVEL_RADIUS)**2
+    k = area.round().long().clamp(3, h * w - 1)
+    thr = ranked.gather(1, k)
+    near = r[:, None] <= 2 * torch.tensor(levels, dtype=x.dtype)[None, :, None, None] * r90[:, None, None, None] + 2
+    return (x[:, None] >= thr[:, :, None, None]) & near   # stray sky pixels far out are not part of the isophote
+
+def _shape(mask, u, v):
+    "Complex shape χ = (⟨u²⟩ − ⟨v²⟩ + 2i⟨uv⟩) / (⟨u²⟩ + ⟨v²⟩) of each binary mask (N×L×H×W) about the origin of (u, v)."
+    m = mask.to(u.dtype)
+    uu, vv, uv = ((m * a).sum((-2, -1)) for a in (u * u, v * v, u * v))
+    return torch.complex(uu - vv, 2 * uv) / (uu + vv).clamp_min(1e-30)
+
+def _axis_ratio(chi): return torch.sqrt((1 - chi.abs()) / (1 + chi.abs()))
+
+def disk_plane(x, cy, cx, r90, r):
+    "Deprojected coordinates (u, v) of every pixel, the disk's axis ratio and position angle, from the outer isophote."
+    yy, xx = torch.meshgrid(torch.arange(x.shape[1], dtype=x.dtype), torch.arange(x.shape[2], dtype=x.dtype), indexing='ij')
+    dy, dx = yy - cy[:, None, None], xx - cx[:, None, None]
+    chi = _shape(_level_sets(x, r90, (DISK_LEVEL,), r), dx[:, None], dy[:, None])[:, 0]
+    chi = torch.polar(chi.abs().clamp_max(0.8), chi.angle())
+    q, pa = _axis_ratio(chi), chi.angle() / 2
+    c, s = torch.cos(pa)[:, None, None], torch.sin(pa)[:, None, None]
+    return dx * c + dy * s, (dy * c - dx * s) / q[:, None, None], q, pa
+
+def bars_and_arms(x, cy, cx, r90, r, inside):
+    "`disk_axis_ratio`, `bar_ellipticity` (inner isophotes, disk plane) and `arm_amplitude` (m = 2–4 in deprojected rings)."
+    u, v, q, _ = disk_plane(x, cy, cx, r90, r)
+    inner = _shape(_level_sets(x, r90, BAR_LEVELS, r), u[:, None], v[:, None])
+    bar = (1 - _axis_ratio(inner)).amax(1)
+    lo, hi, k = ARM_RINGS
+    rd, theta = torch.sqrt(u**2 + v**2) / r90[:, None, None], torch.atan2(v, u)
+    ring = ((rd - lo) / ((hi - lo) / k)).floor()
+    p = x.clamp_min(0) * inside
+    amps = []
+    for j in range(k):
+        w = p * (ring == j)
+        c0 = w.sum((1, 2))
+        power = sum((w * torch.exp(1j * m * theta)).sum((1, 2)).abs()**2 for m in (2, 3, 4))
+        amps.append(torch.where(c0 > 0, power.sqrt() / c0.clamp_min(1e-30), torch.nan))
+    return dict(disk_axis_ratio=q, bar_ellipticity=bar, arm_amplitude=torch.stack(amps, 1).nanmean(1))
+
 
 # %% ../nbs/13_morphology.ipynb #fc727d74
 def measure(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on their display scale
@@ -210,7 +264,8 @@ def measure(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on t
         ann = (rq >= lo * r90[:, None, None]) & (rq <= hi * r90[:, None, None]) & ap
         return (p * ann * phase).sum((1, 2)).abs() / ((p * ann).sum((1, 2))).clamp_min(1e-30)
     cols = dict(concentration=concentration, asymmetry=asymmetry, smoothness=smoothness, gini=gini, m20=m20,
-                ellipticity=ellipticity, m2_inner=m2(*inner), m2_outer=m2(*outer), orientation=orientation,
+                ellipticity=ellipticity, m2_inner=m2(*inner), m2_outer=m2(*outer), **bars_and_arms(x, cy, cx, r90, r, ap),
+                orientation=orientation,
                 m2_contrast=m2(*inner) - m2(*outer), asymmetry_centre_y=asym_cy, asymmetry_centre_x=asym_cx,
                 r20=r20, r50=r50, r80=r80, r90=r90, centroid_y=cy, centroid_x=cx, flux=total)
     df = pd.DataFrame({k: v.double().cpu().numpy() for k, v in cols.items()})
@@ -340,11 +395,11 @@ def plot_comparison(prototypes:pd.DataFrame,       # `measure_synset` output
 # %% ../nbs/13_morphology.ipynb #90cd1d3f
 GZ2_CHECKS = [
     # (check, metric, higher group, lower group or None, minimum margin)
-    ('barred > unbarred in inner m=2', 'm2_inner', [5, 6], [7, 8], 0.),
+    ('barred > unbarred in inner isophote elongation', 'bar_ellipticity', [5, 6], [7, 8], 0.),
     ('cigar > in-between in ellipticity', 'ellipticity', [2], [1], 0.),
     ('in-between > round in ellipticity', 'ellipticity', [1], [0], 0.),
     ('edge-on > face-on disks in ellipticity', 'ellipticity', [3, 4], [5, 6, 7, 8], 0.),
-    ('spiral > non-spiral in outer m=2', 'm2_outer', [5, 7], [6, 8], 0.),
+    ('spiral > non-spiral in outer arm amplitude', 'arm_amplitude', [5, 7], [6, 8], 0.),
     ('smooth > featured in concentration', 'concentration', [0, 1, 2], [5, 6, 7, 8], 0.),
 ]
 
