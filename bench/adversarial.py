@@ -15,11 +15,11 @@ same commands. Three families:
 
     python bench/adversarial.py [--kills 6] [--seed 0]
 """
-import argparse, hashlib, os, random, signal, subprocess, sys, tempfile, time
+import hashlib, os, random, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer
+from _common import BIN, leftovers, parser, quiet_env, record, Timer
 
 import pandas as pd
 import torch
@@ -28,8 +28,7 @@ from galaxy_distill.core import LOCK_NAME, STAGING, load_json
 from galaxy_distill.data import SynSet, save_dataset
 from galaxy_distill.test_utils import tiny_dataset, write_tiny_images
 
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, 'GD_PROGRESS': '0', 'OMP_NUM_THREADS': '1'}
+ENV = quiet_env(OMP_NUM_THREADS='1')
 
 
 def gd(name, *args, kill_after=None, wait_for=None):
@@ -52,10 +51,6 @@ def files(root: Path, skip=()) -> dict:
     "sha256 of every file under `root` (lock file and `skip` prefixes aside)."
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob('*'))
             if p.is_file() and p.name != LOCK_NAME and not str(p.relative_to(root)).startswith(skip)}
-
-
-def leftovers(root: Path) -> list:
-    return sorted(str(p.relative_to(root)) for p in root.rglob('*') if p.name.endswith('.tmp') or p.name.endswith('.partial'))
 
 
 def bad_input() -> list:
@@ -149,10 +144,7 @@ def rerun_kills(d: Path, kills: int, rng: random.Random, data: Path, buf: Path) 
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--kills', type=int, default=6, help='cases per kill family')
-    ap.add_argument('--seed', type=int, default=0)
-    a = ap.parse_args()
+    a = parser(__doc__, kills=(6, 'cases per kill family'), seed=0).parse_args()
     rng = random.Random(a.seed)
     with Timer() as t, tempfile.TemporaryDirectory() as d:
         d = Path(d)

@@ -8,10 +8,10 @@ student step of trajectory matching. Runs alternate (ours, kornia, ours, ...) an
     python bench/augment_speed.py                 # 3×32×32 and 3×64×64, batch 128
     python bench/augment_speed.py --sizes 128 --batch 100 --repeats 10
 """
-import argparse, statistics, sys, time
+import statistics, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine
+from _common import default_device, parser, record, peak_rss_mb
 
 import torch
 import kornia
@@ -58,11 +58,9 @@ def paired(fn_a, fn_b, x, repeats):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = parser(__doc__, repeats=7, device=default_device())
     p.add_argument('--sizes', type=int, nargs='+', default=[32, 64])
     p.add_argument('--batch', type=int, default=128)
-    p.add_argument('--repeats', type=int, default=7)
-    p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = p.parse_args()
     torch.manual_seed(0)
     rows, data = [], []

@@ -19,17 +19,15 @@ The paper's question as a measurement, on the same simulated galaxies at two ban
 Every stage is skipped when its output exists, so a stopped run resumes; the two band sets run side by side
 (one process each, one thread each).
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, subprocess, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
-from distill_levers import rows  # noqa: E402  (the JSON-lines reader of the levers' results)
+from _common import BIN, REQUIRED, parser, quiet_env, read_rows as rows, record  # noqa: E402
 
 import numpy as np
 import torch
 
-BIN = Path(sys.executable).parent
 HERE = Path(__file__).parent
 SETS = ('gri', 'ugriz')
 VARIANT = 'STM IPC 1'
@@ -41,7 +39,7 @@ def sh(cmd, log):
     with open(log, 'a') as f:
         f.write(f"$ {' '.join(map(str, cmd))}\n"); f.flush()
         r = subprocess.run(list(map(str, cmd)), stdout=f, stderr=subprocess.STDOUT,
-                           env={**os.environ, 'GD_PROGRESS': '0', 'OMP_NUM_THREADS': '1'})
+                           env=quiet_env(OMP_NUM_THREADS='1'))
     if r.returncode: sys.exit(f"failed (exit {r.returncode}): {' '.join(map(str, cmd))}; see {log}")
 
 
@@ -140,14 +138,11 @@ def report(a, out):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--out', required=True)
-    p.add_argument('--n_per_class', type=int, default=100); p.add_argument('--test_per_class', type=int, default=50)
-    p.add_argument('--size', type=int, default=32); p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--experts', type=int, default=5); p.add_argument('--seeds', default='0,1,2')
+    p = parser(__doc__, out=REQUIRED, test_per_class=50, size=32, seed=0, seeds=('0,1,2', 'distillation seeds'), num_eval=5)
+    p.add_argument('--n_per_class', type=int, default=100, help='train images per class')
+    p.add_argument('--experts', type=int, default=5)
     p.add_argument('--iterations', type=int, default=600); p.add_argument('--eval_every', type=int, default=100)
-    p.add_argument('--num_eval', type=int, default=5); p.add_argument('--eval_epochs', type=int, default=1000)
-    p.add_argument('--full_epochs', type=int, default=100)
+    p.add_argument('--eval_epochs', type=int, default=1000); p.add_argument('--full_epochs', type=int, default=100)
     p.add_argument('--only', choices=SETS, help=argparse.SUPPRESS)   # internal: one band set's stages
     p.add_argument('--report', action='store_true', help='write the BENCHMARKS.md section from OUT and stop')
     a = p.parse_args()

@@ -7,11 +7,11 @@ band), measured side by side in one run, one process, one thread.
 Rendering draws every band through its own PSF (one GalSim FFT per band), so its cost grows with the bands;
 curation reads one FITS file per band and resizes each plane. CPU seconds are reported beside wall seconds.
 """
-import argparse, os, resource, sys, tempfile
+import os, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer  # noqa: E402
+from _common import cpu_seconds, parser, record, Timer  # noqa: E402
 
 os.environ.setdefault('GD_PROGRESS', '0')
 import numpy as np  # noqa: E402
@@ -22,15 +22,10 @@ from galaxy_distill.curate import curate  # noqa: E402
 from galaxy_distill.simulate import SimulationConfig, simulate  # noqa: E402
 
 
-def cpu_seconds() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    return own.ru_utime + own.ru_stime
-
-
 def timed(fn):
-    c0 = cpu_seconds()
+    c0 = cpu_seconds(children=False)
     with Timer() as t: fn()
-    return t.seconds, cpu_seconds() - c0
+    return t.seconds, cpu_seconds(children=False) - c0
 
 
 def render(bands, per_class, size, repeat):
@@ -60,9 +55,7 @@ def curation(bands, folder, n, size, repeat):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--per_class', type=int, default=10, help='train galaxies per class rendered')
-    ap.add_argument('--size', type=int, default=32)
+    ap = parser(__doc__, per_class=(10, 'train galaxies per class rendered'), size=32)
     ap.add_argument('--cutouts', type=int, default=270, help='FITS galaxies curated (a multiple of 9)')
     ap.add_argument('--repeat', type=int, default=2, help='timings per setting (the fastest is kept)')
     a = ap.parse_args()

@@ -7,11 +7,11 @@ command without interruption. We check that every expert file is complete and lo
 re-hashes every trajectory against its sidecar), that no partial or temporary file is left, and that trajectories and
 sidecar histories equal the uninterrupted run's.
 """
-import argparse, os, signal, subprocess, sys, tempfile, time
+import os, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, machine
+from _common import BIN, leftovers, parser, quiet_env, record, Timer
 
 import torch
 from galaxy_distill.buffers import TrajectoryBuffer
@@ -19,7 +19,7 @@ from galaxy_distill.core import load_json
 from galaxy_distill.data import save_dataset
 from galaxy_distill.test_utils import tiny_dataset
 
-GD_BUFFERS = str(Path(sys.executable).parent/'gd_buffers')
+GD_BUFFERS = str(BIN/'gd_buffers')
 
 
 def command(data, out, a):
@@ -30,8 +30,7 @@ def command(data, out, a):
 def kill_after(cmd, out: Path, expert: int, epochs: int, timeout: float = 300):
     "Start `cmd`, SIGKILL it once expert `expert`'s partial checkpoint holds `epochs` epochs; False if it finished first."
     partial = out/f'expert_{expert:04d}.partial'
-    env = {**os.environ, 'GD_PROGRESS': '0'}
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=quiet_env())
     t0 = time.time()
     while proc.poll() is None and time.time() - t0 < timeout:
         if len(list(partial.glob('epoch_*.safetensors'))) >= epochs:
@@ -44,11 +43,8 @@ def kill_after(cmd, out: Path, expert: int, epochs: int, timeout: float = 300):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = parser(__doc__, epochs=5, width=16, kills=3)
     ap.add_argument('--experts', type=int, default=3)
-    ap.add_argument('--epochs', type=int, default=5)
-    ap.add_argument('--width', type=int, default=16)
-    ap.add_argument('--kills', type=int, default=3)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
@@ -64,24 +60,21 @@ def main():
                                'partial_epochs': {p.name: len(list(p.glob('epoch_*.safetensors')))
                                                   for p in killed_out.glob('expert_*.partial')},
                                'temp_files': len(list(killed_out.rglob('*.tmp')))})
-            final = subprocess.run(command(d/'data', killed_out, a), capture_output=True, text=True,
-                                   env={**os.environ, 'GD_PROGRESS': '0'})
+            final = subprocess.run(command(d/'data', killed_out, a), capture_output=True, text=True, env=quiet_env())
         assert final.returncode == 0, final.stderr[-2000:]
         with Timer() as t_clean:
-            clean = subprocess.run(command(d/'data', clean_out, a), capture_output=True, text=True,
-                                   env={**os.environ, 'GD_PROGRESS': '0'})
+            clean = subprocess.run(command(d/'data', clean_out, a), capture_output=True, text=True, env=quiet_env())
         assert clean.returncode == 0, clean.stderr[-2000:]
         kb, cb = TrajectoryBuffer(killed_out).verify(), TrajectoryBuffer(clean_out).verify()
-        leftovers = sorted(str(p.relative_to(killed_out)) for p in killed_out.rglob('*')
-                           if p.name.endswith('.tmp') or '.partial' in str(p))
+        left = leftovers(killed_out)
         equal = [bool(torch.equal(kb.trajectory(e), cb.trajectory(e))) for e in range(cb.n_experts)]
         max_diff = [float((kb.trajectory(e) - cb.trajectory(e)).abs().max()) for e in range(cb.n_experts)]
         same_history = [kb.sidecars[e]['history'] == cb.sidecars[e]['history'] for e in range(cb.n_experts)]
         summary = load_json(killed_out/'summary.json')
     kills = sum(s['killed'] for s in states)
-    ok = kb.n_experts == a.experts and all(equal) and all(same_history) and not leftovers
+    ok = kb.n_experts == a.experts and all(equal) and all(same_history) and not left
     data = {'experts': a.experts, 'epochs': a.epochs, 'kills': kills, 'states_after_kills': states,
-            'complete_and_verified': kb.n_experts, 'leftover_files': leftovers, 'trajectories_equal': equal,
+            'complete_and_verified': kb.n_experts, 'leftover_files': left, 'trajectories_equal': equal,
             'max_abs_diff': max_diff, 'histories_equal': same_history, 'summary': summary,
             'seconds_with_kills': t_killed.seconds, 'seconds_uninterrupted': t_clean.seconds, 'passed': ok}
     rows = '\n'.join(f"| {i + 1} | {'yes' if s['killed'] else 'no (finished first)'} | {', '.join(s['complete_experts']) or '–'} | "
@@ -95,7 +88,7 @@ def main():
 {rows}
 
 After the final rerun: {kb.n_experts}/{a.experts} experts complete and verified (each trajectory re-hashed against its
-sidecar); partial/temporary files left: {len(leftovers)}; trajectories bit-identical to the uninterrupted run:
+sidecar); partial/temporary files left: {len(left)}; trajectories bit-identical to the uninterrupted run:
 {sum(equal)}/{len(equal)} (max |Δ| {max(max_diff):.2g}); sidecar histories identical: {sum(same_history)}/{len(same_history)}.
 Wall time with kills {t_killed.seconds:.1f} s vs uninterrupted {t_clean.seconds:.1f} s (each start pays Python/torch start-up).
 **{'PASSED' if ok else 'FAILED'}**

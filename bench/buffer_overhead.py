@@ -10,13 +10,12 @@ of percent:
    calls themselves (`flat_params`, the per-epoch atomic checkpoint, the final tensor + fingerprint + sidecar) and in
    the per-epoch evaluation, relative to the rest (training) of the same run.
 """
-import argparse, statistics, sys, tempfile, time
+import statistics, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine
+from _common import parser, record, Timer, peak_rss_mb
 
-import torch
 import galaxy_distill.buffers as buffers
 from galaxy_distill.buffers import ExpertConfig, ExpertFiles, teacher_config, train_expert
 from galaxy_distill.models import ModelSpec
@@ -39,14 +38,8 @@ ExpertFiles.finish = timed(ExpertFiles.finish, 'record')
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--epochs', type=int, default=3)
-    ap.add_argument('--per_class', type=int, default=30, help='train images per class (10 classes)')
-    ap.add_argument('--width', type=int, default=128)
-    ap.add_argument('--size', type=int, default=32)
-    ap.add_argument('--repeats', type=int, default=3)
+    ap = parser(__doc__, epochs=3, per_class=(30, 'train images per class (10 classes)'), width=128, size=32, repeats=3, device='cpu')
     ap.add_argument('--instrumented', type=int, default=1)
-    ap.add_argument('--device', default='cpu')
     a = ap.parse_args()
     ds = tiny_dataset(n_classes=10, per_class=a.per_class, test_per_class=a.per_class // 5, size=a.size)
     spec = ModelSpec('convnet', channels=3, num_classes=10, image_size=a.size, kwargs={'depth': 3, 'width': a.width})

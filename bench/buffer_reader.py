@@ -13,11 +13,11 @@ A third process only imports torch and galaxy_distill, to show the fixed cost bo
 mark (VmHWM) of the reading phase: it is reset after the imports, whose transient peak would otherwise hide everything.
 The files are in the page cache (just written), so this measures the readers, not the disk.
 """
-import argparse, json, subprocess, sys, tempfile, time
+import json, subprocess, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, peak_rss_mb, machine
+from _common import parser, record, peak_rss_mb
 
 SPEC = dict(name='convnet', channels=3, num_classes=10, image_size=32, kwargs={'depth': 3, 'width': 128})
 
@@ -85,12 +85,9 @@ def run_child(variant, folder, pairs, seed):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = parser(__doc__, epochs=30, repeats=(2, 'runs of each reader (the best time and the largest RSS are kept)'), seed=0)
     ap.add_argument('--experts', type=int, default=20)
-    ap.add_argument('--epochs', type=int, default=30)
     ap.add_argument('--pairs', type=int, default=1000)
-    ap.add_argument('--repeats', type=int, default=2, help='runs of each reader (the best time and the largest RSS are kept)')
-    ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--child'); ap.add_argument('--folder')
     a = ap.parse_args()
     if a.child: return child(a.child, a.folder, a.pairs, a.seed)

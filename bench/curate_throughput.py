@@ -4,11 +4,11 @@ paper's preprocessing (128², 10 train rotations), plus the end-to-end `curate` 
 
     python bench/curate_throughput.py [--images 270] [--rows 20000] [--repeat 2]
 """
-import argparse, os, shutil, sys, tempfile
+import os, shutil, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine
+from _common import parser, record, Timer, peak_rss_mb
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ def write_cutouts(folder: Path, ids, size: int = 424, seed: int = 0):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p = parser(__doc__)
     p.add_argument('--images', type=int, default=270, help='synthetic cutouts (a multiple of 9)')
     p.add_argument('--rows', type=int, default=20000, help='rows of the synthetic Hart16-style catalogue for the selection timing')
     p.add_argument('--repeat', type=int, default=2, help='timings per setting (the best is kept)')

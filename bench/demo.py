@@ -4,15 +4,14 @@ Usage: python bench/demo.py [--out runs/demo] [--scale cpu]
 A finished demo folder is not rerun (gd_demo skips completed steps), so the recorded times are those of the
 run that produced the folder; delete the folder to measure afresh.
 """
-import argparse, json, sys, time
+import json, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record
+from _common import parser, record
 
 from galaxy_distill.demo import gd_demo
 
-p = argparse.ArgumentParser(description=__doc__)
-p.add_argument('--out', default='runs/demo')
+p = parser(__doc__, out=('runs/demo', 'the demo folder (a finished one is not rerun)'))
 p.add_argument('--scale', default='cpu')
 a = p.parse_args()
 t0 = time.perf_counter()

@@ -8,25 +8,24 @@ rendered dataset, every expert trajectory, the distilled set, every snapshot, th
 torch's global generator, which no step of the run seeds or draws from; its header holds wall-clock times), `metrics.csv` (all columns but wall-clock times; and no iteration twice) and the results table; and
 no temporary or partial file may be left.
 """
-import argparse, hashlib, os, random, signal, subprocess, sys, tempfile, time
+import hashlib, os, random, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record
+from _common import BIN, leftovers, parser, quiet_env, record
 
 import pandas as pd
 from galaxy_distill.core import fingerprint, load_tensors
 
-GD_DEMO = str(Path(sys.executable).parent/'gd_demo')
+GD_DEMO = str(BIN/'gd_demo')
 TIMING = ('seconds', 'elapsed')
 
 
 def run(out: Path, kill_after: float | None = None) -> tuple[int | None, float]:
     "Run the tiny demo into `out`; SIGKILL it after `kill_after` s. Returns (exit status or None when killed, seconds)."
-    env = {**os.environ, 'GD_PROGRESS': '0', 'OMP_NUM_THREADS': '1'}
     t0 = time.perf_counter()
     proc = subprocess.Popen([GD_DEMO, '--scale', 'tiny', '--out', str(out), '--device', 'cpu'],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=quiet_env(OMP_NUM_THREADS='1'))
     try: code = proc.wait(timeout=kill_after)
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL); proc.wait(); return None, time.perf_counter() - t0
@@ -55,16 +54,13 @@ def kept(out: Path) -> dict:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--kills', type=int, default=20)
-    ap.add_argument('--seed', type=int, default=0)
-    a = ap.parse_args()
+    a = parser(__doc__, kills=20, seed=0).parse_args()
     rng = random.Random(a.seed)
     with tempfile.TemporaryDirectory() as d:
         clean = Path(d)/'clean'
         _, clean_s = run(clean)
         want = kept(clean)
-        delays, outcomes, differ, leftovers, dupes, rerun_s = [], [], {}, {}, {}, []
+        delays, outcomes, differ, stray, dupes, rerun_s = [], [], {}, {}, {}, []
         for k in range(a.kills):
             killed = Path(d)/f'killed_{k}'
             delay = rng.uniform(0, clean_s); delays.append(round(delay, 2))
@@ -72,16 +68,15 @@ def main():
             rerun_s.append(run(killed)[1])
             got = kept(killed)
             bad = sorted(f for f in set(want) | set(got) if want.get(f) != got.get(f))
-            left = sorted(str(p.relative_to(killed)) for p in killed.rglob('*')
-                          if p.name.endswith('.tmp') or p.suffix == '.partial' or '.partial' in p.parts)
+            left = leftovers(killed)
             dup = {f: v for f, v in got.items() if f.endswith(':duplicates') and v}
             if bad: differ[delays[-1]] = bad
-            if left: leftovers[delays[-1]] = left
+            if left: stray[delays[-1]] = left
             if dup: dupes[delays[-1]] = dup
-    ok = not differ and not leftovers and not dupes
+    ok = not differ and not stray and not dupes
     final_s = sum(rerun_s) / len(rerun_s)
     data = {'kills': a.kills, 'delays_s': delays, 'outcomes': outcomes, 'uninterrupted_seconds': clean_s,
-            'rerun_seconds': rerun_s, 'files_compared': len(want), 'differ': differ, 'leftovers': leftovers,
+            'rerun_seconds': rerun_s, 'files_compared': len(want), 'differ': differ, 'leftovers': stray,
             'duplicate_rows': dupes, 'identical': ok}
     md = f"""`gd_demo --scale tiny` (uninterrupted: {clean_s:.1f} s) run {a.kills} times into fresh folders, each killed with SIGKILL after
 a random delay uniform over that time ({outcomes.count('killed')} killed, {outcomes.count('finished')} had finished first), then
@@ -94,7 +89,7 @@ restarts from its last checkpoint). Each compared with the uninterrupted run on
 |---|---|
 | runs with an artefact that differs | {len(differ)}{' ' + str(differ)[:300] if differ else ''} |
 | runs with a duplicate iteration in `metrics.csv` | {len(dupes)} |
-| runs that left temporary or partial files | {len(leftovers)} |
+| runs that left temporary or partial files | {len(stray)} |
 | **identical to the uninterrupted run** | **{'yes' if ok else 'no'}** |
 
 Kill delays (s): {', '.join(map(str, delays))}.

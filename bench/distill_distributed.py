@@ -13,15 +13,13 @@ real *train* split (`metrics.csv`), against `elapsed`, the distillation wall-clo
 
     python bench/distill_distributed.py --data D --buffers B --out /tmp/dd --iterations 300
 """
-import argparse, json, os, shlex, subprocess, sys, time
+import json, os, shlex, subprocess, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
+from _common import BIN, REQUIRED, parser, quiet_env, record  # noqa: E402
 
 import pandas as pd
-
-BIN = Path(sys.executable).parent
 
 
 def run(name, out, args, processes, threads, segments):
@@ -31,7 +29,7 @@ def run(name, out, args, processes, threads, segments):
     if processes > 1:   # one node over loopback: no host-name lookup (the flags of test_utils.torchrun_local)
         cmd = [str(BIN/'torchrun'), '--nnodes=1', f'--nproc_per_node={processes}', '--rdzv-backend=c10d',
                '--rdzv-endpoint=127.0.0.1:0', '--local-addr=127.0.0.1', *cmd]
-    env = {**os.environ, 'GD_PROGRESS': '0', 'OMP_NUM_THREADS': str(threads)}
+    env = quiet_env(OMP_NUM_THREADS=str(threads))
     t0 = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if done.returncode: sys.exit(f"{name} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
@@ -47,13 +45,10 @@ def run(name, out, args, processes, threads, segments):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--data', required=True); p.add_argument('--buffers', required=True); p.add_argument('--out', required=True)
+    p = parser(__doc__, data=REQUIRED, buffers=REQUIRED, out=REQUIRED, num_eval=2, name='distill_distributed')
     p.add_argument('--iterations', type=int, default=300); p.add_argument('--eval_every', type=int, default=50)
-    p.add_argument('--num_eval', type=int, default=2)
     p.add_argument('--processes', type=int, default=2, help='K of the torchrun run (GPUs: one per GPU)')
     p.add_argument('--k1_threads', default=None, help='torch threads of the one-process runs, comma-separated (default: all cores)')
-    p.add_argument('--name', default='distill_distributed', help='results name (bench/results/NAME.*)')
     p.add_argument('--extra', default='--ipc 1 --syn_steps 10 --max_start_epoch 10 --lr_teacher 0.03 --seed 0',
                    help='further gd_distill options, the same for every run')
     a = p.parse_args()

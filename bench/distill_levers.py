@@ -14,23 +14,18 @@ worst over seeds).
     python bench/distill_levers.py --data D --buffers B --out DIR --baselines --ipcs 1,10
     python bench/distill_levers.py --out DIR --report levers
 """
-import argparse, json, os, sys, time
+import json, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
+from _common import REQUIRED, append_row, parser, read_rows as rows, record, torch_threads  # noqa: E402
 
 import numpy as np
-import torch
 
 from galaxy_distill.buffers import TrajectoryBuffer
 from galaxy_distill.data import SynSet, load_dataset
 from galaxy_distill.distill import _student, distill_folder, make_config
 from galaxy_distill.evaluate import evaluate_baselines, evaluate_synset
-
-
-def rows(path):
-    return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()] if Path(path).exists() else []
 
 
 def distil(a, ds, spec, name, over, seed, results):
@@ -47,7 +42,7 @@ def distil(a, ds, spec, name, over, seed, results):
            'best_iteration': summ['best_iteration'], 'cap': summ['start_epoch_cap'], 'syn_lr': summ['syn_lr'],
            'distill_seconds': summ['distill_seconds'], 'wall_seconds': wall, 'iterations': summ['iterations'],
            'nan_skips': summ['nan_skips'], 'image_std': float(syn.images.std())}
-    with open(results, 'a') as f: f.write(json.dumps(row) + '\n')
+    append_row(results, row)
     print(f"{name} seed {seed}: test {100*r.acc_mean:.1f} ± {100*r.acc_std:.1f} % at lr {r.lr} (train {summ['best_train_acc']} at "
           f"{summ['best_iteration']}, cap {summ['start_epoch_cap']}, α {summ['syn_lr']:.3g}, {wall:.0f} s)", flush=True)
 
@@ -56,12 +51,11 @@ def baselines(a, ds, spec, results):
     ipcs = [int(i) for i in a.ipcs.split(',')]
     res = evaluate_baselines(ds, ipcs, spec, baselines=a.baseline_sets.split(','), num_eval=a.num_eval, epochs=a.eval_epochs, full_epochs=a.full_epochs,
                              augment=a.eval_augment or 'galaxy', device='cpu', seed=0, show_progress=False)
-    with open(results, 'a') as f:
-        for k, r in res.items():
-            f.write(json.dumps({'variant': f'baseline:{k}', 'seed': None, 'ipc': r.ipc, 'test_acc_mean': r.acc_mean, 'test_acc_std': r.acc_std,
-                                'test_accs': r.accs, 'eval_lr': r.lr, 'lr_scores': r.lr_scores, 'epochs': r.epochs,
-                                'augment': a.eval_augment or 'galaxy'}) + '\n')
-            print(f"baseline {k}: {100*r.acc_mean:.1f} ± {100*r.acc_std:.1f} % at lr {r.lr}", flush=True)
+    for k, r in res.items():
+        append_row(results, {'variant': f'baseline:{k}', 'seed': None, 'ipc': r.ipc, 'test_acc_mean': r.acc_mean, 'test_acc_std': r.acc_std,
+                             'test_accs': r.accs, 'eval_lr': r.lr, 'lr_scores': r.lr_scores, 'epochs': r.epochs,
+                             'augment': a.eval_augment or 'galaxy'})
+        print(f"baseline {k}: {100*r.acc_mean:.1f} ± {100*r.acc_std:.1f} % at lr {r.lr}", flush=True)
 
 
 def report(a, results):
@@ -93,13 +87,13 @@ def report(a, results):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data'); p.add_argument('--buffers'); p.add_argument('--out', required=True)
+    p = parser(__doc__, data=None, buffers=None, out=REQUIRED, seeds=('0', 'distillation seeds'), num_eval=5,
+               title=('Distillation levers: seeds × settings', "the report section's title: what it claims"))
     p.add_argument('--variants', default='{}', help='JSON {name: {DistillConfig overrides}} or a file holding it')
     p.add_argument('--base', default='{}', help='JSON overrides shared by every variant')
-    p.add_argument('--seeds', default='0'); p.add_argument('--iterations', type=int, default=1000)
+    p.add_argument('--iterations', type=int, default=1000)
     p.add_argument('--eval_every', type=int, default=200); p.add_argument('--select_eval', type=int, default=2)
-    p.add_argument('--num_eval', type=int, default=5); p.add_argument('--eval_epochs', type=int, default=300)
+    p.add_argument('--eval_epochs', type=int, default=300)
     p.add_argument('--select_epochs', type=int, default=None, help='epochs of the selection networks (default: --eval_epochs)')
     p.add_argument('--eval_augment', default=None, help='augmentation of the final evaluation (default: the run\'s)')
     p.add_argument('--baselines', action='store_true'); p.add_argument('--ipcs', default='1,10')
@@ -108,9 +102,8 @@ def main():
     p.add_argument('--results', default=None, help='JSON-lines file (default OUT/results.jsonl)')
     p.add_argument('--report', default=None, help='write the BENCHMARKS.md section NAME from the results file and stop')
     p.add_argument('--note', default=None, help='text appended to the report section')
-    p.add_argument('--title', default='Distillation levers: seeds × settings', help='the report section\'s title: what it claims')
     a = p.parse_args()
-    torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
+    torch_threads()
     results = Path(a.results or Path(a.out)/'results.jsonl'); results.parent.mkdir(parents=True, exist_ok=True)
     if a.report: return report(a, results)
     variants = json.loads(Path(a.variants).read_text() if Path(a.variants).is_file() else a.variants)

@@ -8,14 +8,13 @@ set must beat (full data is the ceiling, random real and class means the floor).
     python bench/eval_baselines.py                      # CPU-sized default (see the measured time in the table)
     python bench/eval_baselines.py --data DIR --epochs 1000 --full_epochs 50   # published protocol on your data
 """
-import argparse, os, sys
+import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine  # noqa: E402
+from _common import parser, record, Timer, peak_rss_mb, torch_threads  # noqa: E402
 
 import pandas as pd  # noqa: E402
-import torch  # noqa: E402
 from galaxy_distill.core import default_device  # noqa: E402
 from galaxy_distill.data import load_dataset  # noqa: E402
 from galaxy_distill.evaluate import EvalConfig, evaluate_baselines, model_spec_for, results_table  # noqa: E402
@@ -25,24 +24,17 @@ from galaxy_distill.simulate import simulate_dataset  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--data', help='dataset folder (default: render the simulated set into --cache)')
-    p.add_argument('--per_class', type=int, default=100, help='simulated train images per class')
-    p.add_argument('--test_per_class', type=int, default=50, help='simulated test images per class')
-    p.add_argument('--size', type=int, default=32, help='simulated image size')
+    p = parser(__doc__, data=(None, 'dataset folder (default: render the simulated set into --cache)'),
+               per_class=(100, 'simulated train images per class'), test_per_class=(50, 'simulated test images per class'),
+               size=(32, 'simulated image size'), num_eval=5, depth=3,
+               epochs=(100, 'epochs on the small sets (gd_eval default 300, MTT 1000)'),
+               width=(32, 'ConvNet width (the published 128 is ~4x slower on CPU)'), threads=1, device='auto', seed=0)
     p.add_argument('--ipc', default='1,10', help='IPCs of the random-real baseline')
-    p.add_argument('--num_eval', type=int, default=5)
-    p.add_argument('--epochs', type=int, default=100, help='epochs on the small sets (gd_eval default 300, MTT 1000)')
     p.add_argument('--full_epochs', type=int, default=10, help='epochs on the full set (gd_eval default 50)')
     p.add_argument('--augment', default='dsa')
     p.add_argument('--model', default='convnet')
-    p.add_argument('--depth', type=int, default=3)
-    p.add_argument('--width', type=int, default=32, help='ConvNet width (the published 128 is ~4x slower on CPU)')
-    p.add_argument('--threads', type=int, default=1, help='torch threads (1 is fastest on a shared 2-core machine)')
-    p.add_argument('--device', default='auto')
-    p.add_argument('--seed', type=int, default=0)
     a = p.parse_args()
-    torch.set_num_threads(a.threads)
+    torch_threads(a.threads)
 
     with Timer() as t_data:
         ds = load_dataset(a.data) if a.data else simulate_dataset(a.per_class, a.test_per_class, a.size, seed=a.seed,

@@ -7,14 +7,13 @@ networks on the test split — once per epoch count, so the rows differ only in 
 
     python bench/eval_epochs.py --data D --syn 'RUNS/*/synset.safetensors' --epochs 300,1000
 """
-import argparse, glob, json, os, sys, time
+import glob, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
+from _common import REQUIRED, parser, record, torch_threads  # noqa: E402
 
 import numpy as np
-import torch
 
 from galaxy_distill.data import SynSet, load_dataset
 from galaxy_distill.evaluate import evaluate_baselines, evaluate_synset
@@ -22,15 +21,14 @@ from galaxy_distill.models import ModelSpec
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--data', required=True); p.add_argument('--syn', required=True, help='glob of synset files')
-    p.add_argument('--epochs', default='300,1000'); p.add_argument('--num_eval', type=int, default=5)
-    p.add_argument('--name', default='eval_epochs')
-    p.add_argument('--title', default='every small set', help='what the sets are, for the section title (each section its own)')
+    p = parser(__doc__, data=REQUIRED, num_eval=5, name='eval_epochs',
+               title=('every small set', 'what the sets are, for the section title (each section its own)'))
+    p.add_argument('--syn', required=True, help='glob of synset files')
+    p.add_argument('--epochs', default='300,1000', help='comma-separated epoch counts')
     p.add_argument('--no_baselines', action='store_true', help='only the distilled sets (baselines measured elsewhere)')
     p.add_argument('--split', default='test', help="'train' to compare settings without looking at the test split")
     a = p.parse_args()
-    torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
+    torch_threads()
     ds, files = load_dataset(a.data), sorted(glob.glob(a.syn))
     first = SynSet.load(files[0])
     spec = ModelSpec.from_dict(first.meta['model_spec'])   # the students' architecture, for every row

@@ -6,18 +6,17 @@ Three settings on the same set: one network at a time with torch's default threa
 `workers` existed), one at a time with one torch thread, and `workers` networks at once with one torch thread each.
 The last two train the same networks bit for bit; the first differs in floating-point reduction order only.
 """
-import argparse, sys, time
+import sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
+from _common import REQUIRED, parser, record  # noqa: E402
 
 import torch  # noqa: E402
 from galaxy_distill.data import SynSet, load_dataset  # noqa: E402
 from galaxy_distill.evaluate import EvalConfig, evaluate_synset  # noqa: E402
 
-p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument('--data', required=True); p.add_argument('--syn', required=True)
-p.add_argument('--epochs', type=int, default=500); p.add_argument('--num_eval', type=int, default=4)
+p = parser(__doc__, data=REQUIRED, epochs=500, num_eval=4)
+p.add_argument('--syn', required=True, help='synthetic-set file')
 p.add_argument('--workers', type=int, default=2)
 a = p.parse_args()
 ds, syn = load_dataset(a.data), SynSet.load(a.syn)

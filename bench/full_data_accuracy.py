@@ -9,10 +9,10 @@ This is the "full data" upper reference the distilled sets are compared with.
     python bench/full_data_accuracy.py --full                # the default set: 500/100 per class, 50 epochs
     python bench/full_data_accuracy.py --n_per_class 500 --test_per_class 100 --epochs 50 --augment galaxy
 """
-import argparse, sys, time
+import sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine
+from _common import parser, record, Timer, peak_rss_mb
 
 import numpy as np
 import torch
@@ -20,7 +20,7 @@ from galaxy_distill.augment import Augment
 from galaxy_distill.core import default_device, derive_seed
 from galaxy_distill.models import create_model
 from galaxy_distill.simulate import simulate_dataset
-from galaxy_distill.train import Metrics, TrainConfig, evaluate_classifier, train_classifier
+from galaxy_distill.train import Metrics, TrainConfig, train_classifier
 
 
 def nearest_class_mean(x, y, xt, yt, k):
@@ -31,18 +31,13 @@ def nearest_class_mean(x, y, xt, yt, k):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--n_per_class', type=int, default=100)
-    p.add_argument('--test_per_class', type=int, default=30)
-    p.add_argument('--size', type=int, default=32)
-    p.add_argument('--epochs', type=int, default=10)
+    p = parser(__doc__, test_per_class=30, size=32, epochs=10, width=128, device=None)
+    p.add_argument('--n_per_class', type=int, default=100, help='train images per class')
     p.add_argument('--lr', type=float, default=0.01)
     p.add_argument('--batch_size', type=int, default=256)
-    p.add_argument('--width', type=int, default=128)
     p.add_argument('--augment', default='none')
-    p.add_argument('--seeds', type=int, default=1)
+    p.add_argument('--seeds', type=int, default=1, help='networks, one per seed')
     p.add_argument('--full', action='store_true', help='500/100 per class and 50 epochs')
-    p.add_argument('--device', default=None)
     args = p.parse_args()
     if args.full: args.n_per_class, args.test_per_class, args.epochs = 500, 100, 50
     dev = default_device(args.device)

@@ -7,10 +7,10 @@ networks each, side by side in one run, so a cheaper schedule is adopted only if
 
     python bench/full_schedule.py --data DEMO/data --schedules 256:100:0.01,128:50:0.01,256:50:0.03,128:50:0.02
 """
-import argparse, sys, time
+import sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record
+from _common import REQUIRED, parser, record
 
 import torch
 
@@ -18,11 +18,9 @@ from galaxy_distill.data import load_dataset
 from galaxy_distill.evaluate import EvalConfig, evaluate_baselines
 from galaxy_distill.models import ModelSpec
 
-p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument('--data', required=True)
+p = parser(__doc__, data=REQUIRED, width=32)
 p.add_argument('--schedules', default='256:100:0.01,128:50:0.01,256:50:0.03,128:50:0.02', help='batch:epochs:lr,...')
 p.add_argument('--networks', type=int, default=2)
-p.add_argument('--width', type=int, default=32)
 a = p.parse_args()
 
 ds = load_dataset(a.data)

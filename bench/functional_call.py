@@ -7,10 +7,10 @@ parameters and the input), on ConvNet-3 (width 128, instance norm). Runs alterna
     python bench/functional_call.py                      # 3×32×32, batch 64
     python bench/functional_call.py --size 64 --batch 50 --repeats 20
 """
-import argparse, statistics, sys, time
+import statistics, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine
+from _common import default_device, parser, record, peak_rss_mb
 
 import torch
 import torch.nn.functional as F
@@ -18,13 +18,8 @@ from galaxy_distill.models import FlatModel, create_model, flat_params, count_pa
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--size', type=int, default=32)
+    p = parser(__doc__, size=32, width=128, depth=3, repeats=10, device=default_device())
     p.add_argument('--batch', type=int, default=64)
-    p.add_argument('--width', type=int, default=128)
-    p.add_argument('--depth', type=int, default=3)
-    p.add_argument('--repeats', type=int, default=10)
-    p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = p.parse_args()
     dev = torch.device(args.device)
     net = create_model('convnet', 3, 10, args.size, seed=0, depth=args.depth, width=args.width).to(dev)

@@ -8,20 +8,17 @@ metrics is reported as the median absolute difference.
     python bench/morphology_throughput.py                # default: ~1-2 min on 2 shared cores
     python bench/morphology_throughput.py --real_n 4500 --statmorph_n 100 --size 64
 """
-import argparse, os, sys
+import os, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb
+from _common import parser, record, Timer, peak_rss_mb, torch_threads
 import numpy as np, torch
 os.environ.setdefault('GD_PROGRESS', '0')
 from galaxy_distill.morphology import measure, statmorph_measure, gaussian_image, light_map, STATMORPH_COLUMNS
 
-p = argparse.ArgumentParser()
+p = parser(__doc__, size=32, seed=0, threads=(1, 'torch threads for ours'))
 p.add_argument('--real_n', type=int, default=900, help='real images measured by ours')
 p.add_argument('--statmorph_n', type=int, default=20, help='images measured by statmorph per set')
-p.add_argument('--size', type=int, default=32)
-p.add_argument('--seed', type=int, default=0)
-p.add_argument('--threads', type=int, default=1, help='torch threads for ours')
 a = p.parse_args()
 g = torch.Generator().manual_seed(a.seed)
 
@@ -43,7 +40,7 @@ real, real_desc = real_set(a.real_n)
 sets = {'prototypes IPC 1 (9)': real[:9] + 0.3 * torch.randn(9, *real.shape[1:], generator=g),
         'prototypes IPC 10 (90)': real[:90] + 0.3 * torch.randn(90, *real.shape[1:], generator=g),
         f'real set ({len(real)})': real}
-torch.set_num_threads(a.threads)   # statmorph is single-threaded; torch threads on a busy 2-core machine cost more than they give
+torch_threads(a.threads)   # statmorph is single-threaded; torch threads on a busy 2-core machine cost more than they give
 rows, data = [], {'real_source': real_desc, 'size': a.size, 'sets': {}}
 for name, x in sets.items():
     measure(x[:4])                       # warm-up

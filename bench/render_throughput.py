@@ -8,20 +8,14 @@ default size, and the wall time to render the default nine-class set (500 train 
 CPU seconds (user+sys of this process and its workers) are reported beside wall times: on a shared
 machine the wall time depends on the neighbours, the CPU time much less.
 """
-import argparse, os, resource, sys, tempfile
+import os, sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine  # noqa: E402
+from _common import cpu_seconds, parser, record, Timer, peak_rss_mb  # noqa: E402
 
 os.environ.setdefault('GD_PROGRESS', '0')
 from galaxy_distill.simulate import SimulationConfig, simulate  # noqa: E402
-
-
-def cpu_seconds() -> float:
-    "User+sys CPU time of this process and its reaped children."
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def measure(config: SimulationConfig, workers: int) -> dict:
@@ -35,8 +29,7 @@ def measure(config: SimulationConfig, workers: int) -> dict:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--size', type=int, default=32)
+    ap = parser(__doc__, size=32)
     ap.add_argument('--bands', default='gri')
     ap.add_argument('--workers', type=int, default=2, help='processes of the parallel runs')
     ap.add_argument('--sample_per_class', type=int, default=20, help='train galaxies per class of the 1-vs-N sample')

@@ -3,10 +3,12 @@ over seeds, the worst seed, the ratio to full data, and the distilled set's marg
 
     python bench/seeds_table.py RUN_SEED0 RUN_SEED1 RUN_SEED2 [--json OUT.json]
 """
-import argparse, json
+import json, sys
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import parser  # noqa: E402
 
-import pandas as pd
+import pandas as pd  # noqa: E402
 
 NAMES = {'synset': 'distilled (STM)', 'start': 'start set (no matching)', 'full': 'full data'}
 
@@ -31,7 +33,7 @@ def summarise(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out, margin
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = parser(__doc__)
     p.add_argument('runs', nargs='+', type=Path)
     p.add_argument('--json', type=Path, help='also write the numbers here')
     a = p.parse_args()

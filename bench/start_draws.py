@@ -12,10 +12,10 @@ processes (`--seeds 0,2,4` and `--seeds 1,3,5` into one file) and resumed.
     python bench/start_draws.py --data D --buffers B --seeds 0,1,2,3,4,5,6,7,8,9,10,11 --out DIR
     python bench/start_draws.py --out DIR --report
 """
-import argparse, json, sys
+import sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
+from _common import REQUIRED, append_row, parser, read_rows, record, torch_threads  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -28,7 +28,7 @@ from galaxy_distill.evaluate import EvalConfig, evaluate_synset, pick_lr  # noqa
 def measure(a, path):
     ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
     net_fn, spec = _student(buf, 'cpu')
-    done = {json.loads(l)['seed'] for l in path.read_text().splitlines()} if path.exists() else set()
+    done = {r['seed'] for r in read_rows(path)}
     for seed in (int(s) for s in a.seeds.split(',')):
         if seed in done: continue
         cfg = make_config(ipc=1, lr_teacher=0.03, seed=seed)[0]
@@ -41,11 +41,11 @@ def measure(a, path):
         row = dict(seed=seed, select=select, grid300=max(v for v in grid300.values() if v is not None),
                    grid1000=max(v for v in test.lr_scores.values() if v is not None), test=test.acc_mean, test_std=test.acc_std, lr=test.lr)
         print(row, flush=True)
-        with open(path, 'a') as f: f.write(json.dumps(row) + '\n')
+        append_row(path, row)
 
 
 def report(a, path):
-    rs = sorted((json.loads(l) for l in path.read_text().splitlines()), key=lambda r: r['seed'])
+    rs = sorted(read_rows(path), key=lambda r: r['seed'])
     t = np.array([r['test'] for r in rs])
     lines = ['| draw seed | selection (2 × 300 epochs) | grid, 300 epochs | grid, 1000 epochs | test (5 × 1000 epochs) |', '|---|---|---|---|---|']
     lines += [f"| {r['seed']} | {100*r['select']:.1f} % | {100*r['grid300']:.1f} % | {100*r['grid1000']:.1f} % | {100*r['test']:.1f} ± {100*r['test_std']:.1f} % |" for r in rs]
@@ -61,10 +61,9 @@ def report(a, path):
     record('start_draws', 'Starting draws at IPC 1: does the train-split score predict the test accuracy?', md, {'rows': rs, 'corr': corr, 'best_of_4': best})
 
 
-p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument('--data'); p.add_argument('--buffers'); p.add_argument('--out', required=True)
-p.add_argument('--seeds', default='0,1,2,3,4,5,6,7'); p.add_argument('--report', action='store_true')
+p = parser(__doc__, data=None, buffers=None, out=REQUIRED, seeds=('0,1,2,3,4,5,6,7', 'draw seeds'))
+p.add_argument('--report', action='store_true', help='write the section from OUT/start_draws.jsonl and stop')
 a = p.parse_args()
-torch.set_num_threads(1)
+torch_threads(1)
 path = Path(a.out)/'start_draws.jsonl'; path.parent.mkdir(parents=True, exist_ok=True)
 report(a, path) if a.report else measure(a, path)

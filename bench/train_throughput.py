@@ -8,10 +8,10 @@ reported. Target: ours / plain ≥ 0.95.
     python bench/train_throughput.py                  # 512 images 3×32×32, 1 epoch per run, 3 runs each
     python bench/train_throughput.py --n 5000 --epochs 3 --runs 5 --augment galaxy
 """
-import argparse, copy, statistics, sys, time
+import copy, statistics, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer, peak_rss_mb, machine
+from _common import default_device, parser, record, peak_rss_mb
 
 import torch
 import torch.nn.functional as F
@@ -36,15 +36,11 @@ def plain_loop(model, x, y, epochs, lr, batch_size, augment=None, seed=0):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--n', type=int, default=512)
-    p.add_argument('--size', type=int, default=32)
-    p.add_argument('--width', type=int, default=128)
-    p.add_argument('--epochs', type=int, default=1)
-    p.add_argument('--runs', type=int, default=3)
+    p = parser(__doc__, size=32, width=128, epochs=1, device=default_device())
+    p.add_argument('--n', type=int, default=512, help='images')
+    p.add_argument('--runs', type=int, default=3, help='timed runs of each loop (alternating)')
     p.add_argument('--batch_size', type=int, default=256)
     p.add_argument('--augment', default='none')
-    p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = p.parse_args()
     dev = torch.device(args.device)
     g = torch.Generator().manual_seed(0)

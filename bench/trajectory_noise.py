@@ -8,13 +8,12 @@ should be read against it.
 
     python bench/trajectory_noise.py --data D --buffers B --lr 0.03 --batch 32
 """
-import argparse, os, sys
+import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
+from _common import REQUIRED, parser, record, torch_threads  # noqa: E402
 
-import torch
 
 from galaxy_distill.buffers import TrajectoryBuffer
 from galaxy_distill.core import make_generator
@@ -24,13 +23,12 @@ from galaxy_distill.distill import _student, matching_loss, plan_unroll, unroll_
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data', required=True); p.add_argument('--buffers', required=True)
+    p = parser(__doc__, data=REQUIRED, buffers=REQUIRED)
     p.add_argument('--lr', type=float, required=True, help="the experts' lr_teacher"); p.add_argument('--batch', type=int, required=True)
     p.add_argument('--augment', default='galaxy'); p.add_argument('--starts', default='0,4,8'); p.add_argument('--spans', default='1,2,4')
     p.add_argument('--expert', type=int, default=0)
     a = p.parse_args()
-    torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
+    torch_threads()
     ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
     net_fn, _ = _student(buf, 'cpu')
     x, y = ds.tensors('train')

@@ -5,17 +5,19 @@ Experts, distillation and every evaluation row then run on the whitened folder w
 
     python bench/zca_dataset.py --data D --out D_zca --eps 0.1
 """
-import argparse
+import sys
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import REQUIRED, parser  # noqa: E402
 
-import torch
+import torch  # noqa: E402
 
 from galaxy_distill.data import Dataset, ImageSet, load_dataset, save_dataset
 from galaxy_distill.distill import zca_whitening
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--data', required=True); p.add_argument('--out', required=True)
+    p = parser(__doc__, data=REQUIRED, out=(REQUIRED, 'the whitened dataset folder'))
     p.add_argument('--eps', type=float, default=0.1, help='regulariser of the covariance (MTT: 0.1)')
     a = p.parse_args()
     ds = load_dataset(a.data)
