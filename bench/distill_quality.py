@@ -11,25 +11,17 @@ STM (automatic cap) and MTT (hand-set T⁺) under the same budget, evaluation sc
     python bench/distill_quality.py                      # CPU-sized default (see --help)
     python bench/distill_quality.py --data DIR --iterations 1000 --ipcs 1,10 --num_eval 5
 """
-import argparse, dataclasses, json, math, os, sys, tempfile, time
+import os, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, Timer  # noqa: E402
+from _common import parser, record, snapshots, Timer, torch_threads  # noqa: E402
 
 import numpy as np
-import pandas as pd
-import torch
-import torch.nn.functional as F
-from torch import nn
-from torch.nn.utils import parameters_to_vector
 
-from galaxy_distill.core import derive_seed, make_generator
-from galaxy_distill.data import SynSet, class_mean_init, load_dataset, real_init
-from galaxy_distill.augment import Augment
-from galaxy_distill.buffers import MemoryBuffer
-from galaxy_distill.distill import Distiller, flat_model, initial_synset, make_config
-from galaxy_distill.core import RunDir
+from galaxy_distill.core import derive_seed
+from galaxy_distill.data import SynSet, load_dataset, save_dataset
+from galaxy_distill.distill import distill_folder, make_config
 
 
 # ---------------------------------------------------------------- data, model, experts
@@ -80,43 +72,29 @@ def baselines(ds, a, ipcs):
 
 
 # ---------------------------------------------------------------- distillation runs
-def distill(ds, buffer, a, method, ipc, folder):
+def distill(ds, data, buffer, a, method, ipc, folder):
+    "One `gd_distill` run (`distill.distill_folder`) of the dataset folder `data`, selected on the train split by our protocol."
     cfg, _ = make_config(method=method, ipc=ipc, syn_steps=a.syn_steps, expert_epochs=1 if method == 'stm' else a.mtt_m,
                          max_start_epoch=a.stm_max_cap if method == 'stm' else a.mtt_max_start, lr_img=a.lr_img,
                          image_optimizer=a.image_optimizer, labels=a.labels, init=a.init,
                          lr_lr=a.lr_lr, lr_teacher=a.lr_teacher, iterations=a.iterations, eval_every=a.eval_every,
                          checkpoint_every=0, augment=a.distill_augment, batch_syn=a.batch_syn, seed=a.seed, stage_max=a.stage_max,
                          probe_every=a.probe_every)
-    net_fn = flat_model(model_spec(ds, a).build(seed=0))
-    init = initial_synset(ds, cfg, net_fn, buffer)
     evaluator = lambda syn: evaluate(syn, ds, a, 'train', 1, derive_seed(a.seed, 'select'), lr=syn.syn_lr)[0]
-    rd = RunDir(folder, dataclasses.asdict(cfg), overwrite=True)
-    dist = Distiller(cfg, buffer, net_fn, init, augment=Augment.from_name(a.distill_augment), evaluator=evaluator, run=rd, show=False,
-                     meta={'dataset_fingerprint': ds.fingerprint()})
-    with Timer() as t: summary = dist.run()
-    summary['wall_seconds'] = t.seconds
-    return summary
+    return distill_folder(data, buffer.folder, folder, cfg, 'cpu', show=False, evaluator=evaluator)
 
 
 def snapshot_curve(ds, a, folder):
     "Test accuracy of every snapshot, with the distillation time (evaluation excluded) at which it was taken."
-    m = pd.read_csv(Path(folder)/'metrics.csv')
-    elapsed = dict(zip(m['iteration'], m['elapsed'].fillna(0)))
-    curve = []
-    for p in sorted((Path(folder)/'snapshots').glob('synset_*.safetensors')):
-        syn = SynSet.load(p)
-        it = int(p.stem.split('_')[1])
-        acc = evaluate(syn, ds, a, 'test', a.snap_eval, derive_seed(a.seed, 'snap'))[0]
-        curve.append({'iteration': it, 'elapsed': float(elapsed.get(it, 0.)), 'test_acc': acc})
-    return curve
+    return [{'iteration': it, 'elapsed': seconds,
+             'test_acc': evaluate(SynSet.load(p), ds, a, 'test', a.snap_eval, derive_seed(a.seed, 'snap'))[0]}
+            for it, seconds, p in snapshots(folder)]
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data', default=None, help='dataset folder (default: the simulated galaxies)')
-    p.add_argument('--size', type=int, default=32); p.add_argument('--per_class', type=int, default=100)
-    p.add_argument('--test_per_class', type=int, default=30)
-    p.add_argument('--width', type=int, default=32); p.add_argument('--experts', type=int, default=4)
+    p = parser(__doc__, data=(None, 'dataset folder (default: the simulated galaxies)'), size=32, per_class=100,
+               test_per_class=30, width=32, num_eval=5, seed=0, threads=1)
+    p.add_argument('--experts', type=int, default=4)
     p.add_argument('--expert_epochs', type=int, default=15); p.add_argument('--lr_teacher', type=float, default=0.01)
     p.add_argument('--ipcs', default='1,10'); p.add_argument('--iterations', type=int, default=100)
     p.add_argument('--syn_steps', type=int, default=10); p.add_argument('--batch_syn', type=int, default=None)
@@ -125,15 +103,14 @@ def main():
     p.add_argument('--mtt_max_start', type=int, default=4); p.add_argument('--mtt_m', type=int, default=2)
     p.add_argument('--stm_max_cap', type=int, default=12); p.add_argument('--stage_max', type=int, default=1000)
     p.add_argument('--probe_every', type=int, default=1)
-    p.add_argument('--eval_every', type=int, default=25); p.add_argument('--num_eval', type=int, default=5)
+    p.add_argument('--eval_every', type=int, default=25)
     p.add_argument('--snap_eval', type=int, default=2); p.add_argument('--eval_epochs', type=int, default=300)
     p.add_argument('--full_epochs', type=int, default=100, help='0: the experts are the full-data reference')
     p.add_argument('--eval_augment', default='galaxy'); p.add_argument('--distill_augment', default='galaxy')
     p.add_argument('--expert_augment', default='none'); p.add_argument('--expert_batch', type=int, default=32); p.add_argument('--target', type=float, default=0.7)
     p.add_argument('--fallback_blobs', action='store_true', help='use test_utils blobs instead of simulated galaxies')
-    p.add_argument('--seed', type=int, default=0); p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()
-    torch.set_num_threads(a.threads)
+    torch_threads(a.threads)
     os.environ.setdefault('GD_PROGRESS', '0')
     ipcs = [int(i) for i in a.ipcs.split(',')]
     t_all = time.perf_counter()
@@ -147,10 +124,11 @@ def main():
     full = full_ref[0]
     runs = {}
     with tempfile.TemporaryDirectory() as tmp:
+        data = a.data or save_dataset(ds, Path(tmp)/'data')   # distill_folder reads a dataset folder
         for ipc in ipcs:
             for method in ('stm', 'mtt'):
                 folder = Path(tmp)/f'{method}_ipc{ipc}'
-                s = distill(ds, buffer, a, method, ipc, folder)
+                s = distill(ds, data, buffer, a, method, ipc, folder)
                 best = SynSet.load(folder/'synset.safetensors')
                 q = evaluate(best, ds, a, 'test', a.num_eval, derive_seed(a.seed, 'final'))
                 curve = snapshot_curve(ds, a, folder) if ipc == ipcs[0] else []

@@ -8,15 +8,13 @@ Reads run folders written by `bench/distill_levers.py` or `gd_distill` (`metrics
 
     python bench/time_to_quality.py --data D --full 0.785 --runs 'STM::/tmp/final/STM*' 'MTT::/tmp/final/MTT*'
 """
-import argparse, glob, json, os, sys
+import glob, json, sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import RESULTS, record  # noqa: E402
+from _common import REQUIRED, RESULTS, parser, record, snapshots, torch_threads  # noqa: E402
 
 import numpy as np
-import pandas as pd
-import torch
 
 from galaxy_distill.data import SynSet, load_dataset
 from galaxy_distill.evaluate import EvalConfig, evaluate_synset
@@ -26,12 +24,9 @@ CACHE = Path(__file__).parent/'.cache'/'time_to_quality.json'   # snapshot evalu
 
 
 def curve(folder, ds, a, cache):
-    m = pd.read_csv(Path(folder)/'metrics.csv')
-    elapsed = dict(zip(m['iteration'], m['elapsed'].fillna(0.)))
+    "Test accuracy and step size of every `--every`-th snapshot of the run `folder`, against its distillation seconds."
     out = []
-    for p in sorted((Path(folder)/'snapshots').glob('synset_*.safetensors')):
-        it = int(p.stem.split('_')[1])
-        if it % a.every: continue
+    for it, seconds, p in snapshots(folder, a.every):
         key = f"{p.resolve()}:{p.stat().st_mtime_ns}:{a.num_eval}:{a.grid_eval}:{a.epochs}"
         if key not in cache:
             r = evaluate_synset(SynSet.load(p), ds, split='test', num_eval=a.num_eval, epochs=a.epochs, device='cpu', seed=0,
@@ -39,14 +34,14 @@ def curve(folder, ds, a, cache):
             cache[key] = (r.acc_mean, r.lr)
             CACHE.parent.mkdir(parents=True, exist_ok=True); CACHE.write_text(json.dumps(cache))
         acc, lr = cache[key]
-        out.append({'iteration': it, 'seconds': float(elapsed.get(it, 0.)), 'test_acc': acc, 'lr': lr})
+        out.append({'iteration': it, 'seconds': seconds, 'test_acc': acc, 'lr': lr})
         print(folder, it, round(acc, 3), flush=True)
     return out
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data', required=True); p.add_argument('--runs', nargs='+', required=True, help='LABEL::GLOB of run folders')
+    p = parser(__doc__, data=REQUIRED)
+    p.add_argument('--runs', nargs='+', required=True, help='LABEL::GLOB of run folders')
     p.add_argument('--full', type=float, required=True, help='full-data test accuracy of the same protocol (fraction)')
     p.add_argument('--target', type=float, default=0.7); p.add_argument('--num_eval', type=int, default=2)
     p.add_argument('--grid_eval', type=int, default=1); p.add_argument('--epochs', type=int, default=300)
@@ -56,7 +51,7 @@ def main():
     a = p.parse_args()
     global CACHE
     if a.cache: CACHE = Path(a.cache)
-    torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
+    torch_threads()
     ds = load_dataset(a.data)
     curves, cache = {}, (json.loads(CACHE.read_text()) if CACHE.exists() else {})
     for spec in a.runs:
