@@ -6,10 +6,10 @@ size and scored on the real *train* split (settings are chosen there, never on t
 
     python bench/start_labels.py --data D --buffers B --ipc 10 --seeds 0,1
 """
-import argparse, math, sys
+import math, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record  # noqa: E402
+from _common import REQUIRED, parser, record, torch_threads  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -18,43 +18,39 @@ from galaxy_distill.data import SynSet, load_dataset  # noqa: E402
 from galaxy_distill.distill import CONFIDENT_TOP, _student, expert_predictions, initial_synset, make_config  # noqa: E402
 from galaxy_distill.evaluate import evaluate_synset  # noqa: E402
 
-p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument('--data', required=True); p.add_argument('--buffers', required=True)
-p.add_argument('--ipc', type=int, default=10); p.add_argument('--seeds', default='0,1')
+p = parser(__doc__, data=REQUIRED, buffers=REQUIRED, seeds=('0,1', 'draw seeds'), epochs=1000,
+           name=(None, 'results name (default start_labels_ipcN)'),
+           title=('', 'what distinguishes this run, for the section title (e.g. "from 30-epoch experts")'))
+p.add_argument('--ipc', type=int, default=10)
 p.add_argument('--soft_epoch', type=int, default=15); p.add_argument('--networks', type=int, default=2)
-p.add_argument('--epochs', type=int, default=1000); p.add_argument('--lr', type=float, default=0.01)
-p.add_argument('--name', default=None, help='results name (default start_labels_ipcN)')
-p.add_argument('--title', default='', help='what distinguishes this run, for the section title (e.g. "from 30-epoch experts")')
+p.add_argument('--lr', type=float, default=0.01)
 p.add_argument('--inits', default='real,confident',
                help="comma-separated starts: real, confident, mean (class means), confident_mean (per class, the mean of "
                     "ipc random parts of the pool 'confident' draws from)")
 a = p.parse_args()
-torch.set_num_threads(1)
+torch_threads(1)
 ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
 net_fn, spec = _student(buf, 'cpu')
 
 
-_scores = None
-
-def confident_means(s, seed):
-    "Per class, the means of `ipc` random parts of the experts' most confident fifth (the pool init='confident' draws from)."
-    global _scores
-    x, y = ds.tensors('train')
-    if _scores is None: _scores = expert_predictions(net_fn, buf, x, buf.epochs)[torch.arange(len(y)), y]   # once, not per seed
-    score = _scores
-    gen, means = torch.Generator().manual_seed(seed), []
-    for k in range(len(ds.classes)):
-        idx = (y == k).nonzero().flatten()
-        pool = idx[score[idx].argsort(descending=True)[:max(a.ipc, math.ceil(CONFIDENT_TOP * len(idx)))]]
-        means += [x[part].mean(0) for part in torch.tensor_split(pool[torch.randperm(len(pool), generator=gen)], a.ipc)]
-    return SynSet(torch.stack(means), s.labels, s.syn_lr, s.classes, s.mean, s.std, {**s.meta, 'init': 'confident_mean'})
+def confident_means(seed):
+    "Per class, the means of `ipc` random parts of the pool init='confident' draws from (the experts' most confident `CONFIDENT_TOP`)."
+    sizes = set(ds.train.per_class())
+    if len(sizes) > 1: sys.exit("confident_mean needs classes of one size (the confident pool is then one draw of the whole pool)")
+    whole = max(a.ipc, math.ceil(CONFIDENT_TOP * sizes.pop()))   # init='confident' at this IPC draws the whole pool, shuffled
+    pool = initial_synset(ds, make_config(ipc=whole, init='confident', lr_teacher=0.03, seed=seed)[0], net_fn, buf)
+    gen = torch.Generator().manual_seed(seed)
+    means = [part.mean(0) for k in range(len(ds.classes))
+             for part in torch.tensor_split(pool.images[pool.labels == k][torch.randperm(whole, generator=gen)], a.ipc)]
+    return SynSet(torch.stack(means), torch.arange(len(ds.classes)).repeat_interleave(a.ipc), pool.syn_lr, pool.classes,
+                  pool.mean, pool.std, {**pool.meta, 'init': 'confident_mean'})
 
 
 rows = []
 for seed in map(int, a.seeds.split(',')):
     for init in a.inits.split(','):
-        s = initial_synset(ds, make_config(ipc=a.ipc, init=init.replace('_mean', ''), lr_teacher=0.03, seed=seed)[0], net_fn, buf)
-        if init == 'confident_mean': s = confident_means(s, seed)
+        s = (confident_means(seed) if init == 'confident_mean' else
+             initial_synset(ds, make_config(ipc=a.ipc, init=init, lr_teacher=0.03, seed=seed)[0], net_fn, buf))
         soft = SynSet(s.images, s.labels, s.syn_lr, s.classes, s.mean, s.std, s.meta, expert_predictions(net_fn, buf, s.images, a.soft_epoch))
         for labels, syn in (('hard', s), (f'soft@{a.soft_epoch}', soft)):
             r = evaluate_synset(syn, ds, spec, split='train', num_eval=a.networks, epochs=a.epochs, lr=a.lr, show_progress=False)
