@@ -8,27 +8,13 @@ values do not change the cost). Each (variant, N) runs in its own subprocess so 
     python bench/distill_speed.py                    # default: N = 10,20,40, 3 timed iterations after 1 warm-up
     python bench/distill_speed.py --steps 10,20 --iters 5 --probe_k 4
 """
-import argparse, json, math, os, resource, subprocess, sys, time
+import argparse, json, os, resource, subprocess, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import record, machine  # noqa: E402
+from _common import parser, quiet_env, record, torch_threads  # noqa: E402
 
 VARIANTS = ('mtt', 'stm', 'stm_k', 'constant_memory')
-
-
-def convnet3(channels=3, classes=9, width=64, size=32):
-    import torch
-    from torch import nn
-    try:
-        from galaxy_distill.models import create_model
-        return create_model('convnet', channels=channels, num_classes=classes, image_size=size, width=width, depth=3)
-    except Exception:
-        layers, c = [], channels
-        for _ in range(3):
-            layers += [nn.Conv2d(c, width, 3, padding=1), nn.GroupNorm(width, width, affine=True), nn.ReLU(), nn.AvgPool2d(2)]
-            c = width
-        return nn.Sequential(*layers, nn.Flatten(), nn.Linear(width * (size // 8) ** 2, classes))
 
 
 def setup(variant, steps, iters, probe_k):
@@ -38,8 +24,9 @@ def setup(variant, steps, iters, probe_k):
     from galaxy_distill.data import SynSet
     from galaxy_distill.buffers import MemoryBuffer
     from galaxy_distill.distill import Distiller, flat_model, make_config
+    from galaxy_distill.models import create_model
     torch.manual_seed(0)
-    net = convnet3()
+    net = create_model('convnet', channels=3, num_classes=9, image_size=32, width=64, depth=3)
     theta = parameters_to_vector(net.parameters()).detach()
     trajs = []
     for e in range(2):   # random walk from the initial parameters: 12 recorded epochs
@@ -78,21 +65,19 @@ def timing_worker(steps, iters, probe_k):
 
 def _sub(args, threads):
     out = subprocess.run([sys.executable, __file__, *args, '--threads', str(threads)], capture_output=True, text=True,
-                         env={**os.environ, 'GD_PROGRESS': '0'})
+                         env=quiet_env())
     if out.returncode: raise SystemExit(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--steps', default='10,20,40')
+    p = parser(__doc__, threads=1)
+    p.add_argument('--steps', default='10,20,40', help='N: student steps per iteration, comma-separated')
     p.add_argument('--iters', type=int, default=5)
     p.add_argument('--probe_k', type=int, default=4)
-    p.add_argument('--threads', type=int, default=1)
     p.add_argument('--worker', nargs='+', metavar='ARG', help=argparse.SUPPRESS)
     a = p.parse_args()
-    import torch
-    torch.set_num_threads(a.threads)
+    torch_threads(a.threads)
     if a.worker:
         res = (memory_worker(a.worker[1], int(a.worker[2])) if a.worker[0] == 'mem'
                else timing_worker(int(a.worker[1]), a.iters, a.probe_k))
