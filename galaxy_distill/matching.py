@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from .models import FlatModel
 
 # %% auto #0
-__all__ = ['MATCHERS', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss', 'unroll_first_order', 'match_plain',
-           'match_constant_memory', 'match_gradients']
+__all__ = ['MATCHERS', 'flat_model', 'UnrollPlan', 'plan_unroll', 'matching_loss', 'unroll_first_order', 'forward_loss',
+           'match_plain', 'match_constant_memory', 'match_gradients']
 
 # %% ../nbs/09_matching.ipynb #628d8082
 def flat_model(net:torch.nn.Module) -> Callable:
@@ -72,8 +72,14 @@ def _soft_targets(label_logits:torch.Tensor) -> torch.Tensor:
     "Training targets of learned soft labels: the softmax of their logits (DATM)."
     return label_logits.softmax(1)
 
-def match_plain(net_fn, theta0, target, images, labels, log_lr, plan, augment=None, label_logits=None) -> tuple[torch.Tensor, dict]:
+def forward_loss(net_fn, theta0, target, images, labels, log_lr, plan, augment=None, label_logits=None) -> torch.Tensor:
+    "The matching loss from a forward pass alone, without any graph into what is learned (both matchers' `gradients=False`)."
+    ys = _soft_targets(label_logits.detach()) if label_logits is not None else labels
+    return matching_loss(unroll_first_order(net_fn, theta0, images, ys, log_lr.detach().exp(), plan, augment), theta0, target)
+
+def match_plain(net_fn, theta0, target, images, labels, log_lr, plan, augment=None, label_logits=None, gradients:bool=True) -> tuple[torch.Tensor, dict]:
     "Matcher 'plain': autograd through the whole unroll (memory grows with N)."
+    if not gradients: return forward_loss(net_fn, theta0, target, images, labels, log_lr, plan, augment, label_logits), {}
     soft = label_logits is not None
     leaves = {'images': images, 'log_lr': log_lr, **({'label_logits': label_logits} if soft else {})}
     leaves = {k: v.detach().requires_grad_(True) for k, v in leaves.items()}
@@ -84,8 +90,9 @@ def match_plain(net_fn, theta0, target, images, labels, log_lr, plan, augment=No
     loss = matching_loss(theta, theta0, target)
     return loss.detach(), dict(zip(leaves, torch.autograd.grad(loss, list(leaves.values()))))
 
-def match_constant_memory(net_fn, theta0, target, images, labels, log_lr, plan, augment=None, label_logits=None) -> tuple[torch.Tensor, dict]:
+def match_constant_memory(net_fn, theta0, target, images, labels, log_lr, plan, augment=None, label_logits=None, gradients:bool=True) -> tuple[torch.Tensor, dict]:
     "Matcher 'constant_memory': a forward pass without graph, then the adjoint backward, one step's graph at a time."
+    if not gradients: return forward_loss(net_fn, theta0, target, images, labels, log_lr, plan, augment, label_logits), {}
     soft = label_logits is not None
     lr = log_lr.detach().exp()
     ys = _soft_targets(label_logits.detach()) if soft else labels
@@ -123,9 +130,9 @@ def match_gradients(net_fn:Callable,        # Student `(flat, x) -> logits`
                     log_lr:torch.Tensor,    # log α (0-d leaf)
                     plan:UnrollPlan,        # Minibatches and augmentation of the N steps
                     augment=None,           # Differentiable augmentation (an `Augment`, called as `augment(x, params)`), or None
-                    constant_memory:bool=False, # Recompute per step in the backward pass
-                    label_logits:torch.Tensor|None=None # Learned soft labels as N×K logits (targets = softmax), or None
+                    matcher:str='plain',    # A name in `MATCHERS`
+                    label_logits:torch.Tensor|None=None, # Learned soft labels as N×K logits (targets = softmax), or None
+                    gradients:bool=True     # False: the loss alone, from a forward pass (gradients `{}`)
                    ) -> tuple[torch.Tensor, dict]:
-    "Matching loss and its gradients by name (`images`, `log_lr`, and `label_logits` when given) for one unroll described by `plan`."
-    matcher = MATCHERS['constant_memory' if constant_memory else 'plain']
-    return matcher(net_fn, theta0.detach(), target.detach(), images, labels, log_lr, plan, augment, label_logits)
+    "Matching loss and its gradients by name (`images`, `log_lr`, and `label_logits` when given) for one unroll described by `plan`, by `matcher`."
+    return MATCHERS[matcher](net_fn, theta0.detach(), target.detach(), images, labels, log_lr, plan, augment, label_logits, gradients=gradients)
