@@ -352,6 +352,7 @@ class RunDir:
                  kind:str='run',           # The command that owns the folder ('gd_distill', ...)
                  may_change:Iterable[str]=(), # Config keys allowed to differ when resuming
                  added:Mapping|None=None,  # Settings newer than some runs: the value a run that predates one had
+                 upgrade:Callable[[dict], dict]|None=None, # Maps a configuration recorded under older names onto today's
                  overwrite:bool|None=False, # Replace a run of the same kind whose configuration differs (None: the command has no --overwrite)
                  resumable:bool=True):     # False: a rerun starts again in a staging folder; `commit` swaps its results in
         self.path, self.kind, self._lock, self.final = Path(path), kind, None, None   # final: where a staged rerun goes
@@ -360,7 +361,7 @@ class RunDir:
         self.config = to_jsonable(config or {})
         self._check_owner()                  # a folder we refuse gets no lock file of ours
         self._lock = _lock_folder(self.path)
-        self.added = dict(added or {})
+        self.added, self.upgrade = dict(added or {}), upgrade or (lambda config: config)
         try: self._open(set(may_change), overwrite, resumable)
         except BaseException: self.close(); raise
 
@@ -384,7 +385,7 @@ class RunDir:
         old = self._check_owner()            # again, now under the lock
         cfg_file, contents = self.path/'config.json', _contents(self.path)
         if old is not None:
-            prev = {**self.added, **old['config']}   # a run from before a setting existed ran with its old behaviour
+            prev = self.upgrade({**self.added, **old['config']})   # a run from before a setting existed ran with its old behaviour
             changed = sorted(k for k in set(prev) | set(self.config) if prev.get(k) != self.config.get(k) and k not in may_change)
             started = contents != ['config.json']   # a run that wrote only its config never started
             require(not changed or overwrite or not started,
