@@ -73,12 +73,12 @@ def ablate(a, out, bands):
     "Per-band ablation of every selected set of `bands`: rows appended to OUT/ablation.jsonl (skips those done)."
     from galaxy_distill.buffers import TrajectoryBuffer
     from galaxy_distill.data import SynSet, load_dataset
-    from galaxy_distill.distill import _student
+    from galaxy_distill.distill import student_for
     from galaxy_distill.evaluate import evaluate_synset, without_band
     path = out/'ablation.jsonl'
     done = {(r['bands'], r['seed'], r['removed']) for r in rows(path)}
     ds = load_dataset(out/bands)
-    spec = _student(TrajectoryBuffer(out/f'{bands}_experts'), 'cpu')[1]
+    spec = student_for(TrajectoryBuffer(out/f'{bands}_experts'), 'cpu')[1]
     runs = {r['seed']: r for r in rows(out/f'{bands}_levers'/'results.jsonl') if r['variant'] == VARIANT}
     for seed, run in sorted(runs.items()):
         syn = SynSet.load(out/f'{bands}_levers'/f'{VARIANT}_s{seed}'/'synset.safetensors')

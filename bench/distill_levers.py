@@ -24,7 +24,8 @@ import numpy as np
 
 from galaxy_distill.buffers import TrajectoryBuffer
 from galaxy_distill.data import SynSet, load_dataset
-from galaxy_distill.distill import _student, distill_folder, make_config
+from galaxy_distill.distill import distill_folder, student_for
+from galaxy_distill.settings import make_config
 from galaxy_distill.evaluate import evaluate_baselines, evaluate_synset
 
 
@@ -108,7 +109,7 @@ def main():
     if a.report: return report(a, results)
     variants = json.loads(Path(a.variants).read_text() if Path(a.variants).is_file() else a.variants)
     ds = load_dataset(a.data)
-    spec = _student(TrajectoryBuffer(a.buffers), 'cpu')[1]
+    spec = student_for(TrajectoryBuffer(a.buffers), 'cpu')[1]
     if a.baselines and not any(r['variant'].startswith('baseline:') for r in rows(results)): baselines(a, ds, spec, results)
     done = {(r['variant'], r['seed']) for r in rows(results)}
     for name, over in variants.items():

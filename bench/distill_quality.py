@@ -21,7 +21,8 @@ import numpy as np
 
 from galaxy_distill.core import derive_seed
 from galaxy_distill.data import SynSet, load_dataset, save_dataset
-from galaxy_distill.distill import distill_folder, make_config
+from galaxy_distill.distill import distill_folder
+from galaxy_distill.settings import make_config
 
 
 # ---------------------------------------------------------------- data, model, experts

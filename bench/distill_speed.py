@@ -23,7 +23,9 @@ def setup(variant, steps, iters, probe_k):
     from torch.nn.utils import parameters_to_vector
     from galaxy_distill.data import SynSet
     from galaxy_distill.buffers import MemoryBuffer
-    from galaxy_distill.distill import Distiller, flat_model, make_config
+    from galaxy_distill.distill import Distiller
+    from galaxy_distill.matching import flat_model
+    from galaxy_distill.settings import make_config
     from galaxy_distill.models import create_model
     torch.manual_seed(0)
     net = create_model('convnet', channels=3, num_classes=9, image_size=32, width=64, depth=3)

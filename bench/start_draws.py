@@ -21,13 +21,15 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from galaxy_distill.buffers import TrajectoryBuffer  # noqa: E402
 from galaxy_distill.data import SynSet, load_dataset  # noqa: E402
-from galaxy_distill.distill import _student, expert_predictions, initial_synset, make_config  # noqa: E402
+from galaxy_distill.distill import student_for  # noqa: E402
+from galaxy_distill.settings import make_config  # noqa: E402
+from galaxy_distill.starting_set import expert_predictions, initial_synset  # noqa: E402
 from galaxy_distill.evaluate import EvalConfig, evaluate_synset, pick_lr  # noqa: E402
 
 
 def measure(a, path):
     ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
-    net_fn, spec = _student(buf, 'cpu')
+    net_fn, spec = student_for(buf, 'cpu')
     done = {r['seed'] for r in read_rows(path)}
     for seed in (int(s) for s in a.seeds.split(',')):
         if seed in done: continue

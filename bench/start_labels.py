@@ -15,7 +15,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from galaxy_distill.buffers import TrajectoryBuffer  # noqa: E402
 from galaxy_distill.data import SynSet, load_dataset  # noqa: E402
-from galaxy_distill.distill import CONFIDENT_TOP, _student, expert_predictions, initial_synset, make_config  # noqa: E402
+from galaxy_distill.distill import student_for  # noqa: E402
+from galaxy_distill.settings import make_config  # noqa: E402
+from galaxy_distill.starting_set import CONFIDENT_TOP, expert_predictions, initial_synset  # noqa: E402
 from galaxy_distill.evaluate import evaluate_synset  # noqa: E402
 
 p = parser(__doc__, data=REQUIRED, buffers=REQUIRED, seeds=('0,1', 'draw seeds'), epochs=1000,
@@ -30,7 +32,7 @@ p.add_argument('--inits', default='real,confident',
 a = p.parse_args()
 torch_threads(1)
 ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
-net_fn, spec = _student(buf, 'cpu')
+net_fn, spec = student_for(buf, 'cpu')
 
 
 def confident_means(seed):

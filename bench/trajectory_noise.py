@@ -19,7 +19,8 @@ from galaxy_distill.buffers import TrajectoryBuffer
 from galaxy_distill.core import make_generator
 from galaxy_distill.data import load_dataset
 from galaxy_distill.augment import Augment
-from galaxy_distill.distill import _student, matching_loss, plan_unroll, unroll_first_order
+from galaxy_distill.distill import student_for
+from galaxy_distill.matching import matching_loss, plan_unroll, unroll_first_order
 
 
 def main():
@@ -30,7 +31,7 @@ def main():
     a = p.parse_args()
     torch_threads()
     ds, buf = load_dataset(a.data), TrajectoryBuffer(a.buffers)
-    net_fn, _ = _student(buf, 'cpu')
+    net_fn, _ = student_for(buf, 'cpu')
     x, y = ds.tensors('train')
     aug = Augment.from_name(a.augment)
     steps = -(-len(x) // a.batch)

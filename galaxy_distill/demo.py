@@ -11,7 +11,8 @@ import pandas as pd
 
 from .buffers import ExpertConfig, gd_buffers
 from .core import command, ConfigError, RunDir, atomic_path, default_device, load_json, read_csv, require
-from .distill import PRESETS, gd_distill, make_config
+from .distill import gd_distill
+from .settings import PRESETS, make_config
 from .evaluate import EvalConfig, gd_eval
 from .simulate import SimulationConfig, gd_simulate, require_galsim
 from .visualize import gd_show
