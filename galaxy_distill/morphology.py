@@ -138,46 +138,44 @@ def _asymmetry(x, cy, cx, radius, sky, steps=(1.0, 0.5, 0.25)):
     return a[:, 0], cy, cx
 
 # %% ../nbs/13_morphology.ipynb #a02497c8
-BAR_LEVELS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)   # inner isophotes: areas of circles of these radii / r90 ...
-MIN_LEVEL_RADIUS = 3.                       # ... and of at least this radius in pixels (smaller sets are all pixel edges)
-DISK_LEVEL = 0.8                                       # the outer isophote that gives the disk's projection
-ARM_RINGS = (0.6, 1.2, 4)                              # arms: rings of deprojected radius from, to (× r90), count
+# radii in units of r50, which sky noise hardly moves (r90 grows with the noise a faint outer disk lets in)
+BAR_LEVELS = (0.45, 0.55, 0.65, 0.75, 0.85, 0.95)   # inner isophotes: areas of circles of these radii ...
+MIN_LEVEL_RADIUS = 3.        # ... and of at least this radius in pixels
+DISK_LEVEL = 1.8             # the outer isophote that gives the disk's projection
+ARM_RINGS = (1.0, 2.0, 4)    # arms: rings of deprojected radius from, to, count
 
-def _level_sets(x, r90, levels, r):
-    "For each image, the level sets whose areas match circles of radius `levels`·r90 (N×L×H×W bool)."
+def _above_levels(x, r50, levels, r):
+    "The light above each isophote whose area matches a circle of radius `levels`·r50 (N×L×H×W, 0 outside it)."
     n, h, w = x.shape
     ranked = x.flatten(1).sort(1, descending=True).values
-    area = math.pi * (torch.tensor(levels, dtype=x.dtype)[None] * r90[:, None]).clamp_min(MIN_LEVEL_RADIUS)**2
-    k = area.round().long().clamp(3, h * w - 1)
-    thr = ranked.gather(1, k)
-    near = r[:, None] <= 2 * torch.tensor(levels, dtype=x.dtype)[None, :, None, None] * r90[:, None, None, None] + 2
-    return (x[:, None] >= thr[:, :, None, None]) & near   # stray sky pixels far out are not part of the isophote
+    radius = (torch.tensor(levels, dtype=x.dtype)[None] * r50[:, None]).clamp_min(MIN_LEVEL_RADIUS)
+    level = ranked.gather(1, (math.pi * radius**2).round().long().clamp(3, h * w - 1))
+    near = r[:, None] <= 2 * radius[:, :, None, None] + 2   # stray sky pixels far out are not part of the isophote
+    return (x[:, None] - level[:, :, None, None]).clamp_min(0) * near
 
-def _shape(mask, u, v):
-    "Complex shape χ = (⟨u²⟩ − ⟨v²⟩ + 2i⟨uv⟩) / (⟨u²⟩ + ⟨v²⟩) of each binary mask (N×L×H×W) about the origin of (u, v)."
-    m = mask.to(u.dtype)
-    uu, vv, uv = ((m * a).sum((-2, -1)) for a in (u * u, v * v, u * v))
+def _shape(weights, u, v):
+    "Complex shape χ = (⟨u²⟩ − ⟨v²⟩ + 2i⟨uv⟩) / (⟨u²⟩ + ⟨v²⟩) of each weight map (N×L×H×W) about the origin of (u, v)."
+    uu, vv, uv = ((weights * a).sum((-2, -1)) for a in (u * u, v * v, u * v))
     return torch.complex(uu - vv, 2 * uv) / (uu + vv).clamp_min(1e-30)
 
-def _axis_ratio(chi): return torch.sqrt((1 - chi.abs()) / (1 + chi.abs()))
+def _axis_ratio(chi): return torch.sqrt((1 - chi.abs()) / (1 + chi.abs()))   # χ = (1 − q²)/(1 + q²) for an ellipse
 
-def disk_plane(x, cy, cx, r90, r):
+def disk_plane(x, cy, cx, r50, r):
     "Deprojected coordinates (u, v) of every pixel, the disk's axis ratio and position angle, from the outer isophote."
     yy, xx = torch.meshgrid(torch.arange(x.shape[1], dtype=x.dtype), torch.arange(x.shape[2], dtype=x.dtype), indexing='ij')
     dy, dx = yy - cy[:, None, None], xx - cx[:, None, None]
-    chi = _shape(_level_sets(x, r90, (DISK_LEVEL,), r), dx[:, None], dy[:, None])[:, 0]
-    chi = torch.polar(chi.abs().clamp_max(0.8), chi.angle())
+    chi = _shape(_above_levels(x, r50, (DISK_LEVEL,), r), dx[:, None], dy[:, None])[:, 0]
+    chi = torch.polar(chi.abs().clamp_max(0.8), chi.angle())   # q ≥ 1/3: an edge-on disk has no face to deproject
     q, pa = _axis_ratio(chi), chi.angle() / 2
     c, s = torch.cos(pa)[:, None, None], torch.sin(pa)[:, None, None]
     return dx * c + dy * s, (dy * c - dx * s) / q[:, None, None], q, pa
 
-def bars_and_arms(x, cy, cx, r90, r, inside):
+def bars_and_arms(x, cy, cx, r50, r, inside):
     "`disk_axis_ratio`, `bar_ellipticity` (inner isophotes, disk plane) and `arm_amplitude` (m = 2–4 in deprojected rings)."
-    u, v, q, _ = disk_plane(x, cy, cx, r90, r)
-    inner = _shape(_level_sets(x, r90, BAR_LEVELS, r), u[:, None], v[:, None])
-    bar = (1 - _axis_ratio(inner)).amax(1)
+    u, v, q, _ = disk_plane(x, cy, cx, r50, r)
+    bar = (1 - _axis_ratio(_shape(_above_levels(x, r50, BAR_LEVELS, r), u[:, None], v[:, None]))).amax(1)
     lo, hi, k = ARM_RINGS
-    rd, theta = torch.sqrt(u**2 + v**2) / r90[:, None, None], torch.atan2(v, u)
+    rd, theta = torch.sqrt(u**2 + v**2) / r50[:, None, None], torch.atan2(v, u)
     ring = ((rd - lo) / ((hi - lo) / k)).floor()
     p = x.clamp_min(0) * inside
     amps = []
@@ -264,7 +262,7 @@ def measure(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on t
         ann = (rq >= lo * r90[:, None, None]) & (rq <= hi * r90[:, None, None]) & ap
         return (p * ann * phase).sum((1, 2)).abs() / ((p * ann).sum((1, 2))).clamp_min(1e-30)
     cols = dict(concentration=concentration, asymmetry=asymmetry, smoothness=smoothness, gini=gini, m20=m20,
-                ellipticity=ellipticity, m2_inner=m2(*inner), m2_outer=m2(*outer), **bars_and_arms(x, cy, cx, r90, r, ap),
+                ellipticity=ellipticity, m2_inner=m2(*inner), m2_outer=m2(*outer), **bars_and_arms(x, cy, cx, r50, r, ap),
                 orientation=orientation,
                 m2_contrast=m2(*inner) - m2(*outer), asymmetry_centre_y=asym_cy, asymmetry_centre_x=asym_cx,
                 r20=r20, r50=r50, r80=r80, r90=r90, centroid_y=cy, centroid_x=cx, flux=total)

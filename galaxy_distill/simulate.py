@@ -26,10 +26,10 @@ def require_galsim():
 
 # %% auto #0
 __all__ = ['GZOO2_CLASSES', 'BAND_WAVELENGTH', 'POPULATION_COLOURS', 'SKY_RELATIVE', 'PSF_WAVELENGTH_INDEX', 'SIM_VERSION',
-           'SERSIC_N_GRID', 'CACHE_KIND', 'require_galsim', 'parse_bands', 'draw_parameters', 'arm_pattern', 'incline',
-           'band_psf', 'component_images', 'band_images', 'asinh_stretch', 'to_rgb', 'render_galaxy',
-           'SimulationConfig', 'simulate', 'default_cache_dir', 'cached_simulation', 'cache_entry', 'simulate_dataset',
-           'gd_simulate', 'show_classes']
+           'REFERENCE_SIZE', 'SERSIC_N_GRID', 'CACHE_KIND', 'require_galsim', 'parse_bands', 'draw_parameters',
+           'arm_pattern', 'incline', 'band_psf', 'component_images', 'band_images', 'asinh_stretch', 'to_rgb',
+           'render_galaxy', 'SimulationConfig', 'simulate', 'default_cache_dir', 'cached_simulation', 'cache_entry',
+           'simulate_dataset', 'gd_simulate', 'show_classes']
 
 # %% ../nbs/04_simulate.ipynb #9b9c1b38
 GZOO2_CLASSES = list(catalogs.GZOO2_CLASSES)   # the nine classes of the paper's curation, in its order
@@ -42,7 +42,8 @@ POPULATION_COLOURS = {  # AB colour m_band - m_r of each stellar population
 }
 SKY_RELATIVE = {'u': 0.35, 'g': 0.55, 'r': 1.0, 'i': 1.5, 'z': 2.4}  # sky per pixel relative to r
 PSF_WAVELENGTH_INDEX = -0.2   # seeing FWHM ∝ λ^(-1/5) (Kolmogorov turbulence): the PSF is broadest in u
-SIM_VERSION = 2  # bump when a change alters rendered pixels: it is part of the cache key (2: a PSF per band)
+SIM_VERSION = 3  # bump when a change alters rendered pixels: it is part of the cache key (2: a PSF per band; 3: photon noise independent of the size)
+REFERENCE_SIZE = 32  # counts are per pixel of a 32² image; at size S a pixel collects (32/S)² of that light
 
 def parse_bands(bands:str # Band letters, e.g. 'gri' or 'ugriz'
                ) -> str:
@@ -167,7 +168,7 @@ def _populations(p:dict) -> tuple[dict, galsim.GSObject|None]:
 def _draw(p:dict, profile:galsim.GSObject, psf:galsim.GSObject, size:int, photons:bool=False) -> np.ndarray:
     "`profile` of galaxy `p`, rotated to its position angle, through `psf`, on the `size`² pixel grid."
     image = galsim.Convolve(profile.rotate(p['position_angle_deg'] * galsim.degrees), psf, gsparams=_GSPARAMS)
-    kw = dict(method='phot', n_photons=4000, rng=galsim.BaseDeviate(p['seed'] % 2**31 + 2)) if photons else {}
+    kw = dict(method='phot', n_photons=round(4000 * (size / REFERENCE_SIZE)**2), rng=galsim.BaseDeviate(p['seed'] % 2**31 + 2)) if photons else {}
     return image.drawImage(nx=size, ny=size, scale=1.0, offset=(p['dx'], p['dy']), **kw).array.astype(np.float64)
 
 def component_images(p:dict,      # Galaxy parameters (`draw_parameters`)
@@ -194,13 +195,16 @@ def band_images(p:dict,    # Galaxy parameters (`draw_parameters`)
     "Sky-subtracted counts with shot noise of galaxy `p`, each band through its own PSF: a `len(bands)×size×size` float32 array."
     smooth, knots = _populations(p)
     rng = np.random.default_rng([p['seed'], 7])
+    per_photon = (size / REFERENCE_SIZE) ** 2
     out = np.empty((len(bands), size, size), np.float32)
     for k, band in enumerate(bands):
         psf = band_psf(p, band)
         model = _draw(p, galsim.Sum([profile * _band_flux(p, name, band) for name, profile in smooth.items()]), psf, size)
         if knots is not None: model += _band_flux(p, 'young', band) * _draw(p, knots, psf, size, photons=True)
         sky = p['sky_r'] * SKY_RELATIVE[band]
-        out[k] = rng.poisson(np.clip(model, 0, None) + sky) - sky
+        # a pixel of a size² image holds (32/size)² of a 32² pixel's photons: draw those, then return to counts per
+        # 32² pixel, so the display scale is the same at every size and the galaxy's S/N does not grow with it
+        out[k] = rng.poisson((np.clip(model, 0, None) + sky) / per_photon) * per_photon - sky
     return out
 
 # %% ../nbs/04_simulate.ipynb #db9e49fb
