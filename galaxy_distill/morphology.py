@@ -17,9 +17,9 @@ from .data import ImageSet, SynSet
 
 # %% auto #0
 __all__ = ['METRICS', 'BAR_LEVELS', 'MIN_LEVEL_RADIUS', 'DISK_LEVEL', 'ARM_RINGS', 'STATMORPH_COLUMNS', 'ENGINES', 'UNITS',
-           'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image', 'light_map', 'disk_plane', 'bars_and_arms',
-           'measure', 'statmorph_measure', 'measure_synset', 'measure_imageset', 'compare_to_real', 'plot_comparison',
-           'discovery_check']
+           'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image', 'light_map', 'isophote_levels', 'disk_plane',
+           'bars_and_arms', 'measure', 'disk_features', 'plot_disk_features', 'statmorph_measure', 'measure_synset',
+           'measure_imageset', 'compare_to_real', 'plot_comparison', 'discovery_check']
 
 # %% ../nbs/13_morphology.ipynb #e763911d
 def gaussian_image(size:int=64,              # Height and width in pixels
@@ -144,12 +144,16 @@ MIN_LEVEL_RADIUS = 3.        # ... and of at least this radius in pixels
 DISK_LEVEL = 1.8             # the outer isophote that gives the disk's projection
 ARM_RINGS = (1.0, 2.0, 4)    # arms: rings of deprojected radius from, to, count
 
-def _above_levels(x, r50, levels, r):
-    "The light above each isophote whose area matches a circle of radius `levels`·r50 (N×L×H×W, 0 outside it)."
+def isophote_levels(x, r50, levels):
+    "For each light map, the levels whose brighter pixels cover circles of radius `levels`·r50 (N×L) and those radii."
     n, h, w = x.shape
     ranked = x.flatten(1).sort(1, descending=True).values
     radius = (torch.tensor(levels, dtype=x.dtype)[None] * r50[:, None]).clamp_min(MIN_LEVEL_RADIUS)
-    level = ranked.gather(1, (math.pi * radius**2).round().long().clamp(3, h * w - 1))
+    return ranked.gather(1, (math.pi * radius**2).round().long().clamp(3, h * w - 1)), radius
+
+def _above_levels(x, r50, levels, r):
+    "The light above each isophote of `isophote_levels` (N×L×H×W, 0 outside it)."
+    level, radius = isophote_levels(x, r50, levels)
     near = r[:, None] <= 2 * radius[:, :, None, None] + 2   # stray sky pixels far out are not part of the isophote
     return (x[:, None] - level[:, :, None, None]).clamp_min(0) * near
 
@@ -270,6 +274,54 @@ def measure(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on t
     df.loc[(total <= 0).cpu().numpy(), [c for c in df.columns if c != 'flux']] = np.nan   # no light above the sky: nothing to measure
     return df
 
+# %% ../nbs/13_morphology.ipynb #489890d4
+def disk_features(images:torch.Tensor,           # N×C×H×W (or N×H×W) images on their display scale
+                  bands:Sequence[int]|None=None   # Bands to average
+                 ) -> dict:
+    "Light maps, the isophote levels `bar_ellipticity` reads, the disk's outer level and the non-axisymmetric residual of `images`."
+    x, m = light_map(images, bands), measure(images, bands)
+    cy, cx, r50 = (torch.tensor(m[c].to_numpy(), dtype=x.dtype) for c in ('centroid_y', 'centroid_x', 'r50'))
+    n, h, w = x.shape
+    yy, xx = torch.meshgrid(torch.arange(h, dtype=x.dtype), torch.arange(w, dtype=x.dtype), indexing='ij')
+    r = torch.sqrt((yy - cy[:, None, None])**2 + (xx - cx[:, None, None])**2)
+    u, v, q, pa = disk_plane(x, cy, cx, r50, r)
+    ring = torch.sqrt(u**2 + v**2).round().long().flatten(1)           # rings of deprojected radius, one pixel wide
+    size = int(ring.max()) + 1
+    total = torch.zeros(n, size, dtype=x.dtype).scatter_add_(1, ring, x.flatten(1))
+    count = torch.zeros(n, size, dtype=x.dtype).scatter_add_(1, ring, torch.ones_like(x.flatten(1)))
+    residual = x - (total / count.clamp_min(1)).gather(1, ring).view(n, h, w)
+    return dict(light=x, bar_levels=isophote_levels(x, r50, BAR_LEVELS)[0], disk_level=isophote_levels(x, r50, (DISK_LEVEL,))[0][:, 0],
+                residual=residual, disk_axis_ratio=q, position_angle=pa, measures=m)
+
+def plot_disk_features(images:torch.Tensor,          # N×C×H×W images on their display scale (3 channels: shown in colour)
+                       titles:Sequence[str]|None=None, # One title per image
+                       bands:Sequence[int]|None=None,  # Bands to average for the light map
+                       size:float=1.4                 # Inches per panel
+                      ):
+    "Figure, one column per image: the image with the isophotes `bar_ellipticity` reads (red, gold) and the disk's (cyan); below, its non-axisymmetric light."
+    import matplotlib.pyplot as plt
+    f = disk_features(images, bands)
+    x, res, m = f['light'], f['residual'].numpy(), f['measures']
+    smooth = F.avg_pool2d(F.pad(x[:, None], (1, 1, 1, 1), mode='replicate'), 3, stride=1)[:, 0].numpy()   # contours, not pixel noise
+    fig, axes = plt.subplots(2, len(x), figsize=(size * len(x), 2 * size + 0.5), squeeze=False)
+    for k in range(len(x)):
+        img = torch.as_tensor(images[k])
+        img = img.double() / 255 if img.dtype == torch.uint8 else img.double()
+        shown = img.permute(1, 2, 0).clamp(0, 1).numpy() if img.ndim == 3 and img.shape[0] == 3 else x[k].numpy()
+        axes[0, k].imshow(shown, cmap=None if shown.ndim == 3 else 'gray', interpolation='nearest')
+        levels = [float(f['disk_level'][k]), float(f['bar_levels'][k, -1]), float(f['bar_levels'][k, 0])]
+        for level, colour in zip(levels, ('tab:cyan', 'gold', 'tab:red')):
+            axes[0, k].contour(smooth[k], levels=[level], colors=colour, linewidths=0.8)
+        lim = float(np.nanpercentile(np.abs(res[k]), 99)) or 1.
+        axes[1, k].imshow(res[k], cmap='RdBu_r', vmin=-lim, vmax=lim, interpolation='nearest')
+        axes[0, k].set_title((titles[k] + '\n' if titles else '') + f"bar {m.bar_ellipticity[k]:.2f}", fontsize=7)
+        axes[1, k].set_title(f"arms {m.arm_amplitude[k]:.2f}", fontsize=7)
+        for ax in axes[:, k]: ax.set_xticks([]); ax.set_yticks([])
+    axes[1, 0].set_ylabel('non-axisymmetric\nlight (disk plane)', fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
 # %% ../nbs/13_morphology.ipynb #6382baae
 STATMORPH_COLUMNS = {'concentration': 'concentration', 'asymmetry': 'asymmetry', 'smoothness': 'smoothness',
                      'gini': 'gini', 'm20': 'm20', 'ellipticity': 'ellipticity_centroid'}
@@ -356,7 +408,8 @@ def compare_to_real(prototypes:pd.DataFrame,    # `measure_synset` output
 UNITS = {  # what each statistic is, for axis labels (all are ratios of light: no physical unit)
     'concentration': '5 log10(r80 / r20)', 'asymmetry': 'A (fraction of the light)', 'smoothness': 'S (fraction of the light)',
     'gini': 'G (0 even, 1 one pixel)', 'm20': 'log10(M20 / M_tot)', 'ellipticity': '1 − b/a',
-    'm2_inner': '|m=2| / m=0, 0.2–0.6 r90', 'm2_outer': '|m=2| / m=0, 0.6–1.2 r90'}
+    'm2_inner': '|m=2| / m=0, 0.2–0.6 r90', 'm2_outer': '|m=2| / m=0, 0.6–1.2 r90',
+    'bar_ellipticity': '1 − b/a, inner isophotes, disk plane', 'arm_amplitude': '|m=2–4| / m=0, 1–2 r50, disk plane'}
 
 def plot_comparison(prototypes:pd.DataFrame,       # `measure_synset` output
                     real:pd.DataFrame,             # `measure_imageset` output
