@@ -71,6 +71,7 @@ class DemoConfig:
 
 SCALES = {
     'cpu': {},
+    'discovery': dict(size=64, depth=4),   # bars and arms measurable (13_morphology); ConvNet-4 brings 64² down to 4×4 like 32² with 3 blocks
     'tiny': dict(n_per_class=6, test_per_class=4, size=16, experts=2, expert_epochs_recorded=3, width=8, depth=2,
                  iterations=6, syn_steps=3, max_start_epoch=2, min_start_epoch=0, eval_every=3, select_eval=1, num_eval=1, select_epochs=5, eval_epochs=5, full_epochs=2),
     'paper': dict(n_per_class=500, test_per_class=100, size=128, experts=10, expert_epochs_recorded=30, width=128,
@@ -135,7 +136,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
 @command(defaults=lambda: {**dataclasses.asdict(DemoConfig()), 'epochs': DemoConfig.expert_epochs_recorded},
          note=' at --scale cpu')
 def gd_demo(out:str='runs/demo',      # Output folder (rerun to resume)
-            scale:str='cpu',          # Preset sizes: cpu (default, ~7 min on 2 cores), tiny (seconds) or paper (GPU)
+            scale:str='cpu',          # Preset sizes: cpu (default, ~7 min on 2 cores), discovery (64², bars and arms measurable), tiny (seconds) or paper (GPU)
             n_per_class:int=None,     # Simulated train galaxies per class
             test_per_class:int=None,  # Simulated test galaxies per class
             size:int=None,            # Image size in pixels
