@@ -1,0 +1,75 @@
+"""Discovery checks: can the real galaxies pass them, and do the prototypes of several distillation seeds?
+
+Part 1 (always): the real simulated test galaxies at each `--sizes`, measured by the six `GZ2_CHECKS` side by side with
+the plain Fourier amplitudes the bar and arm checks used before (`m2_inner`, `m2_outer`): z in standard errors per
+check. Part 2 (with `--runs`): for each run folder of `gd_demo` (one per distillation seed), the prototypes', their
+start's and the real test galaxies' z per check, the checks passed, and the fraction of prototype measurements inside
+the 16-84 % range of their class's real training galaxies, per metric.
+
+    python bench/discovery.py                                        # part 1 only: ~1 min
+    python bench/discovery.py --runs runs/discovery_s0 runs/discovery_s1 runs/discovery_s2 --title "64², IPC 1"
+"""
+import os, sys
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import parser, record, torch_threads
+import pandas as pd
+os.environ.setdefault('GD_PROGRESS', '0')
+from galaxy_distill import morphology as M
+from galaxy_distill.data import load_dataset
+from galaxy_distill.visualize import load_run, start_set
+
+p = parser(__doc__, test_per_class=(40, 'simulated test galaxies per class (part 1)'), seed=1, threads=1,
+           name=('discovery', 'results name'), title=('real galaxies and prototypes', 'section title'))
+p.add_argument('--sizes', default='32,64', help='image sizes of part 1, comma-separated')
+p.add_argument('--runs', nargs='*', default=[], help='gd_demo output folders (data/ and distill/ inside), one per seed')
+a = p.parse_args()
+torch_threads(a.threads)
+PLAIN = [('barred > unbarred in inner m=2 (plain)', 'm2_inner', [5, 6], [7, 8], 0.),
+         ('spiral > non-spiral in outer m=2 (plain)', 'm2_outer', [5, 7], [6, 8], 0.)]
+
+def markdown(df):
+    "A DataFrame as a Markdown table (index first), without the optional tabulate."
+    head = [str(df.index.name or '')] + [str(c) for c in df.columns]
+    rows = [[str(i)] + [str(v) for v in row] for i, row in zip(df.index, df.to_numpy())]
+    return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head), *rows])
+
+def z_table(df, classes, checks):
+    return M.discovery_check(df, df, classes, checks).set_index('check')['real_z']
+
+data, lines = {'real': {}, 'runs': {}}, []
+from galaxy_distill.simulate import simulate_dataset
+real_rows = {}
+for size in (int(s) for s in a.sizes.split(',')):
+    ds = simulate_dataset(n_per_class=1, test_per_class=a.test_per_class, size=size, seed=a.seed, cache_dir=False, show=False)
+    real = M.measure_imageset(ds.test)
+    real_rows[f'{size}²'] = pd.concat([z_table(real, ds.classes, M.GZ2_CHECKS), z_table(real, ds.classes, PLAIN)])
+part1 = pd.DataFrame(real_rows).round(1)
+data['real'] = part1.to_dict()
+lines += [f"Real simulated test galaxies ({a.test_per_class} per class, seed {a.seed}): z of each check (pass: ≥ 2); "
+          "the last two rows are the plain Fourier amplitudes the bar and arm checks replace.", '',
+          markdown(part1), '']
+
+if a.runs:
+    per_seed, inside = [], []
+    for folder in map(Path, a.runs):
+        ds = load_dataset(folder/'data')
+        r = load_run(folder/'distill')
+        proto, real_test, real_train = M.measure_synset(r.synset), M.measure_imageset(ds.test), M.measure_imageset(ds.train)
+        checks = M.discovery_check(proto, real_test, ds.classes, start=M.measure_synset(start_set(r, ds)))
+        per_seed.append(checks.assign(run=folder.name))
+        comp = M.compare_to_real(proto, real_train)
+        inside.append(comp.assign(inside=comp.value.between(comp.real_p16, comp.real_p84), run=folder.name))
+    checks = pd.concat(per_seed)
+    wide = checks.pivot_table(index='check', columns='run', values=['prototype_z', 'start_z'], sort=False).round(1)
+    wide.columns = [f'{v.split("_")[0]} {run}' for v, run in wide.columns]
+    wide['real'] = checks.groupby('check', sort=False)['real_z'].first().round(1)
+    passed = checks.groupby('run')[['passed', 'start_passed', 'real_passed']].sum()
+    frac = pd.concat(inside).groupby('metric', sort=False)['inside'].mean().round(2)
+    data['runs'] = {'z': wide.to_dict(), 'passed': passed.to_dict(), 'inside_16_84': frac.to_dict()}
+    lines += [f"Prototypes of {len(a.runs)} runs (`{'`, `'.join(a.runs)}`): z per check for the prototypes and the start set "
+              "they were distilled from, and the real test galaxies:", '', markdown(wide), '',
+              'Checks passed (of six):', '', markdown(passed), '',
+              "Fraction of prototype measurements between the 16th and 84th percentile of their class's real training "
+              "galaxies (68 % for a typical real galaxy):", '', markdown(frac.to_frame('inside').T), '']
+record(a.name, a.title, '\n'.join(lines), data)
