@@ -23,7 +23,7 @@ from .buffers import TrajectoryBuffer, _broadcast_error, distributed
 from .evaluate import EvalConfig, evaluate_synset
 from .settings import DistillConfig, image_optimizer, make_config, upgrade_options, with_config_options
 from .start_epochs import make_policy
-from .starting_set import expert_predictions, initial_synset
+from .starting_set import START_FILE, expert_predictions, initial_synset
 
 # %% auto #0
 __all__ = ['MAX_LOG_LR_STEP', 'MAX_NAN_STREAK', 'CHECKPOINT', 'Group', 'MetricsRow', 'LearnedTensor', 'Distiller', 'Segment',
@@ -418,6 +418,7 @@ def run(self:Distiller) -> dict:
     self.sync()                             # several processes: all continue from rank 0's state
     # rows past the checkpoint (before the first checkpoint: every row) will be logged again; a torn last line goes too
     if rd is not None: rd.trim_log('metrics', 'iteration', self.iteration if resumed else -1)
+    if not resumed and self.iteration == 0 and rd is not None: self.synset().save(rd/START_FILE)   # what figures compare with
     if not resumed and c.eval_every and self.iteration == 0:
         acc = self.evaluate_now()
         if rd is not None: rd.log_row('metrics', dataclasses.asdict(MetricsRow(0, lr_img=self.lr_img, syn_lr=self.syn_lr,

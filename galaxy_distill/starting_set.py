@@ -4,6 +4,7 @@
 
 # %% ../nbs/09c_starting_set.ipynb #bc74d576
 from __future__ import annotations
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -13,7 +14,7 @@ from .data import Dataset, SynSet, class_mean_init, real_init
 from .settings import DistillConfig
 
 # %% auto #0
-__all__ = ['CONFIDENT_TOP', 'expert_predictions', 'initial_synset']
+__all__ = ['CONFIDENT_TOP', 'START_FILE', 'expert_predictions', 'initial_synset', 'recorded_start']
 
 # %% ../nbs/09c_starting_set.ipynb #4abeb7b6
 @torch.no_grad()
@@ -48,3 +49,13 @@ def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, 
         init.images = torch.randn(init.images.shape, generator=gen)
         init.meta = {'init': 'noise', 'dataset_fingerprint': ds.fingerprint()}   # no source_ids: nothing real was copied
     return init
+
+# %% ../nbs/09c_starting_set.ipynb #e6186be2
+START_FILE = 'start.safetensors'   # in a distillation run folder: the set the run started from
+
+def recorded_start(run:str|Path # A distillation run folder
+                  ) -> SynSet|None:
+    "The set the run in folder `run` started from (`START_FILE`, else its iteration-0 snapshot), or None when it recorded neither."
+    for f in (Path(run)/START_FILE, Path(run)/'snapshots'/'synset_000000.safetensors'):
+        if f.is_file(): return SynSet.load(f)
+    return None

@@ -13,9 +13,10 @@ import pandas as pd
 import torch
 
 from fastcore.script import store_true
-from galaxy_distill.core import (command, ConfigError, RunDir, atomic_path, derive_seed, load_json, make_generator, read_csv,
+from galaxy_distill.core import (command, ConfigError, DataError, RunDir, atomic_path, derive_seed, load_json, make_generator, read_csv,
     progress, require)
 from .data import Dataset, ImageSet, SynSet, load_dataset, real_init
+from .starting_set import recorded_start
 from .train import plot_confusion
 
 # %% auto #0
@@ -446,9 +447,12 @@ def synset_to_fits(syn:SynSet,                # The prototypes
 def start_set(r:Run,       # A loaded run
               ds:Dataset   # Its dataset
              ) -> SynSet:
-    "The run's starting prototypes: the snapshot at iteration 0, else the `real_init` draw `gd_distill` makes with the run's seed."
-    if 0 in r.snapshots: return r.snapshot(0)
+    "The run's starting prototypes as the run recorded them (`starting_set.recorded_start`); a run that recorded none is redrawn only when its start was random real images."
+    start = recorded_start(r.path)
+    if start is not None: return start
     cfg = load_json(r.path/'config.json').get('config', {}) if (r.path/'config.json').is_file() else {}
+    require(cfg.get('init') == 'real', "The run recorded no starting set (start.safetensors or an iteration-0 snapshot), "
+            "and only a random real start can be drawn again", DataError, run=r.path, init=cfg.get('init'))
     ipc = len(r.synset) // max(len(r.synset.classes), 1)
     return real_init(ds, ipc, make_generator(derive_seed(int(cfg.get('seed', 0)), 'init')))
 
