@@ -4,14 +4,15 @@
 
 # %% ../nbs/07_train.ipynb #951ebc87
 from __future__ import annotations
-import dataclasses, inspect, math, time
+import copy, dataclasses, inspect, math, time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
+from torch.func import functional_call, stack_module_state, vmap
 from matplotlib.figure import Figure
 
 from fastcore.script import store_true
@@ -22,7 +23,8 @@ from .models import ModelSpec
 from .augment import Augment
 
 # %% auto #0
-__all__ = ['TrainConfig', 'Metrics', 'evaluate_classifier', 'plot_confusion', 'train_classifier', 'train_run', 'gd_train']
+__all__ = ['TrainConfig', 'Metrics', 'evaluate_classifier', 'plot_confusion', 'train_classifier', 'batchable',
+           'train_classifiers', 'train_run', 'gd_train']
 
 # %% ../nbs/07_train.ipynb #4928bac0
 @dataclasses.dataclass
@@ -221,6 +223,111 @@ def train_classifier(model:nn.Module,          # Classifier to train in place
             else: on_epoch_end(done, model, optimizer)
     history['seconds'] = time.perf_counter() - started
     return history
+
+# %% ../nbs/07_train.ipynb #7e0461e2
+def batchable(model:nn.Module) -> bool:
+    "Whether copies of `model` can train in one vmapped pass: it holds no buffers (BatchNorm's running statistics update in place)."
+    return not any(True for _ in model.buffers())
+
+def _sgd_step(params:list, buffers:list, lr:torch.Tensor, momentum:float, weight_decay:float):
+    "`torch.optim.SGD`'s update (weight decay, momentum without dampening) on stacked tensors, network k at step size `lr[k]`."
+    with torch.no_grad():
+        for i, p in enumerate(params):
+            d = p.grad.add(p, alpha=weight_decay) if weight_decay else p.grad
+            if momentum:
+                buffers[i] = d.clone() if buffers[i] is None else buffers[i].mul_(momentum).add_(d)
+                d = buffers[i]
+            p.addcmul_(d, lr.view(-1, *[1] * (p.dim() - 1)), value=-1)
+            p.grad = None
+
+
+# %% ../nbs/07_train.ipynb #49fde411
+def _epoch_together(forward, params:list, buffers:list, xs, ys, cfg:TrainConfig, lr:torch.Tensor, generators:list):
+    "One pass of every network over its own `xs[k], ys[k]` in its own order and draws; summed losses and correct counts (length K)."
+    k, n = len(xs), len(xs[0])
+    orders = [torch.randperm(n, generator=g).to(xs[0].device) for g in generators]
+    total_loss = torch.zeros(k, device=xs[0].device)
+    correct = torch.zeros(k, dtype=torch.int64, device=xs[0].device)
+    for start in range(0, n, cfg.batch_size):
+        idx = [o[start:start + cfg.batch_size] for o in orders]
+        xb = [x[i] for x, i in zip(xs, idx)]
+        if cfg.augment is not None: xb = [cfg.augment(b, generator=g) for b, g in zip(xb, generators)]   # each network's own draws
+        xb, yb = torch.stack(xb), torch.stack([y[i] for y, i in zip(ys, idx)])
+        out = forward(params, xb)                                               # K×B×classes
+        loss = F.cross_entropy(out.flatten(0, 1), yb.flatten(0, 1), reduction='none').view(k, -1).mean(1)
+        loss.sum().backward()                                                   # network k's parameters get ∂loss_k only
+        _sgd_step(params, buffers, lr, cfg.momentum, cfg.weight_decay)
+        total_loss += loss.detach() * len(idx[0])
+        correct += (out.detach().argmax(-1) == (yb if yb.dim() == 2 else yb.argmax(-1))).sum(1)
+    return total_loss, correct
+
+
+# %% ../nbs/07_train.ipynb #70f7fe6c
+def train_classifiers(models:Sequence[nn.Module], # Networks of one architecture, trained in place
+                      data:Sequence[tuple],       # (images N×C×H×W, labels N or soft labels N×K) of each network; one N for all
+                      cfg:TrainConfig|Sequence[TrainConfig], # One configuration, or one per network (they may differ in `lr` only)
+                      *,
+                      device:str|torch.device,    # Device to train on
+                      seeds:Sequence[int],        # Each network's seed of shuffles and augmentation draws (`train_classifier`'s `seed`)
+                      on_divergence:str='raise',  # 'raise' as `train_classifier` does; 'record': the others train on, `diverged` says when
+                      show_progress:bool=True     # Show a progress bar over epochs
+                     ) -> list[dict]:
+    "Train `models` on their `data` together in one batched pass, each as `train_classifier` with its `seeds`; one history per network."
+    cfgs = [cfg] * len(models) if isinstance(cfg, TrainConfig) else list(cfg)
+    require(len(models) == len(data) == len(cfgs) == len(seeds) >= 1, "One data pair, configuration and seed per network", ConfigError,
+            models=len(models), data=len(data), configs=len(cfgs), seeds=len(seeds))
+    require(all(dataclasses.replace(c, lr=cfgs[0].lr) == cfgs[0] for c in cfgs), "The networks' configurations may differ in lr only",
+            ConfigError, lrs=[c.lr for c in cfgs])
+    require(on_divergence in ('raise', 'record'), "Unknown on_divergence", ConfigError, on_divergence=on_divergence,
+            expected=['raise', 'record'])
+    require(len({len(y) for _, y in data}) == 1 and all(len(x) == len(y) > 0 for x, y in data),
+            "Every network needs the same number of images, each with a label", ConfigError, images=[len(x) for x, _ in data],
+            labels=[len(y) for _, y in data])
+    if not all(batchable(m) for m in models): return _one_at_a_time(models, data, cfgs, device, seeds, on_divergence)
+    device, c = torch.device(device), cfgs[0]
+    xs, ys = [x.to(device) for x, _ in data], [y.to(device) for _, y in data]
+    for m in models: m.to(device)
+    names = [name for name, _ in models[0].named_parameters()]
+    stacked, _ = stack_module_state(list(models))
+    params = [stacked[name].detach().requires_grad_() for name in names]
+    skeleton = copy.deepcopy(models[0]).to('meta').train()
+    forward = vmap(lambda p, x: functional_call(skeleton, dict(zip(names, p)), (x,)))
+    buffers, k, n = [None] * len(params), len(models), len(xs[0])
+    histories = [{'epoch': [], 'lr': [], 'train_loss': [], 'train_acc': [], 'diverged': None, 'seconds': 0.} for _ in models]
+    started = time.perf_counter()
+    for epoch in progress(range(c.epochs), total=c.epochs, show=None if show_progress else False):
+        lrs = [cf.lr_at(epoch) for cf in cfgs]
+        lr = torch.tensor(lrs, dtype=params[0].dtype, device=device)
+        generators = [make_generator(derive_seed(s, 'epoch', epoch)) for s in seeds]
+        total_loss, correct = _epoch_together(forward, params, buffers, xs, ys, c, lr, generators)
+        for i, (loss, right) in enumerate(zip((total_loss / n).tolist(), correct.tolist())):   # one synchronisation per epoch
+            h = histories[i]
+            if h['diverged'] is not None: continue
+            if not math.isfinite(loss):
+                require(on_divergence == 'record', "Training diverged: the loss is not finite; lower the learning rate",
+                        GalaxyDistillError, epoch=epoch + 1, lr=lrs[i], network=i)
+                h['diverged'] = epoch + 1; continue
+            h['epoch'].append(epoch + 1); h['lr'].append(lrs[i]); h['train_loss'].append(loss); h['train_acc'].append(right / n)
+    with torch.no_grad():
+        for i, m in enumerate(models):
+            for name, p in zip(names, params): m.get_parameter(name).copy_(p[i])
+    seconds = time.perf_counter() - started
+    for h in histories: h['seconds'] = seconds
+    return histories
+
+def _one_at_a_time(models, data, cfgs, device, seeds, on_divergence) -> list[dict]:
+    "`train_classifiers` for networks with buffers: `train_classifier` on each in turn."
+    histories = []
+    for m, (x, y), c, s in zip(models, data, cfgs, seeds):
+        done = []   # epochs completed: a divergence stops the next one
+        try: h = {**train_classifier(m, x, y, c, device=device, seed=s, on_epoch_end=lambda e, *_: done.append(e), show_progress=False),
+                  'diverged': None}
+        except GalaxyDistillError as e:
+            if on_divergence == 'raise' or 'diverged' not in str(e): raise
+            h = {'epoch': [], 'lr': [], 'train_loss': [], 'train_acc': [], 'diverged': done[-1] + 1 if done else 1, 'seconds': 0.}
+        histories.append(h)
+    return histories
+
 
 # %% ../nbs/07_train.ipynb #f219cff5
 def train_run(data:str|Path,        # Dataset folder (`save_dataset` layout)
