@@ -18,14 +18,16 @@ from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .models import ModelSpec, set_flat_params
 from .augment import Augment
 from .buffers import TrajectoryBuffer
-from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier
+from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier, train_classifiers
 
 # %% auto #0
-__all__ = ['BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
+__all__ = ['TRAINERS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
            'check_compatible', 'evaluate_synset', 'herding', 'expert_outputs', 'herding_set', 'evaluate_baselines',
            'results_table', 'without_band', 'band_ablation', 'find_synset', 'run_start', 'run_experts', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
+TRAINERS = ('sequential', 'batched')   # how the networks of one evaluation train (`_evaluate_runs`)
+
 @dataclasses.dataclass
 class EvalConfig:
     "Settings of the evaluation protocol; every field has its documented default here."
@@ -44,6 +46,7 @@ class EvalConfig:
     full_epochs: int = 50            # Epochs of the full-data baseline
     full_num_eval: int|None = None   # Networks of the full-data baseline (None: `num_eval`; the costliest row)
     workers: int = 1                 # Networks trained at once, in threads of one torch thread each (CPU: the number of cores)
+    trainer: str = 'sequential'      # 'sequential': one network at a time (`workers` in threads); 'batched': a set's networks in `workers` vmapped passes
 
     def __post_init__(self):
         self.models = tuple([self.models] if isinstance(self.models, str) else self.models)
@@ -58,6 +61,7 @@ class EvalConfig:
                 full_num_eval=self.full_num_eval)
         require(self.batch_size >= 1, "batch_size must be at least 1", ConfigError, batch_size=self.batch_size)
         require(isinstance(self.workers, int) and self.workers >= 1, "workers must be an integer ≥ 1", ConfigError, workers=self.workers)
+        require(self.trainer in TRAINERS, "Unknown trainer", ConfigError, trainer=self.trainer, expected=list(TRAINERS))
         require(0 < self.lr_decay_at <= 1, "lr_decay_at must lie in (0, 1]", ConfigError, lr_decay_at=self.lr_decay_at)
         if self.augment is None or isinstance(self.augment, bool): self.augment = 'galaxy' if self.augment else 'none'
         Augment.from_name(self.augment)   # refuses unknown names now, naming the value
@@ -159,6 +163,19 @@ def in_threads(fn, items:Sequence, workers:int=1):
     with torch_threads(1), ThreadPoolExecutor(min(workers, len(items))) as ex:   # the networks, not the operations, run in parallel
         yield from ex.map(fn, items)
 
+def _train_fresh(spec:ModelSpec, sets, jobs:list, seed:int, device:torch.device, workers:int=1, on_divergence:str='raise',
+                 show_progress:bool=False) -> tuple[list, list, list]:
+    "Network i of each `(i, TrainConfig)` in `jobs` (built from `derive_seed(seed, 'eval', i, 'init')`) trained on `sets[i]()` by `train_classifiers`, in `workers` groups in threads: (networks, image counts, histories)."
+    def group(part):
+        data = [tuple(t.to(device) for t in sets[i]()) for i, _ in part]
+        with _BUILD_LOCK: models = [spec.build(seed=derive_seed(seed, 'eval', i, 'init')).to(device) for i, _ in part]
+        histories = train_classifiers(models, data, [c for _, c in part], device=device, on_divergence=on_divergence,
+                                      seeds=[derive_seed(seed, 'eval', i, 'train') for i, _ in part], show_progress=show_progress and workers == 1)
+        return models, [len(y) for _, y in data], histories
+    parts = [[jobs[j] for j in p] for p in np.array_split(np.arange(len(jobs)), min(workers, len(jobs)))]
+    done = list(in_threads(group, parts, workers))
+    return tuple([x for d in done for x in d[k]] for k in range(3))
+
 def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, lr:float, epochs:int, split:str,
                    device:torch.device, seed:int, ipc:int|None, show_progress:bool|None, runs=None) -> EvalResult:
     "Train one fresh network per entry of `sets` (callables returning `(x, y)`; only those at indices `runs` when given) and evaluate each on `split`."
@@ -173,8 +190,11 @@ def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *
         train_classifier(model, x, y, tcfg, device=device, seed=derive_seed(seed, 'eval', i, 'train'), show_progress=False)
         return len(y), evaluate_classifier(model, x_eval, y_eval, num_classes=ds.num_classes, device=device)
     order = list(range(len(sets)) if runs is None else runs)
-    for i, (n_images, m) in zip(order, progress(in_threads(one, order, cfg.workers), total=len(order),
-                                                 comment=f'{name}/{spec.name}', show=show_progress)):
+    if cfg.trainer == 'batched':     # in `workers` batched groups (a bar over the epochs of one), then evaluated one by one
+        models, sizes, _ = _train_fresh(spec, sets, [(i, tcfg) for i in order], seed, device, cfg.workers, show_progress=show_progress is not False)
+        done = ((n, evaluate_classifier(m, x_eval, y_eval, num_classes=ds.num_classes, device=device)) for n, m in zip(sizes, models))
+    else: done = progress(in_threads(one, order, cfg.workers), total=len(order), comment=f'{name}/{spec.name}', show=show_progress)
+    for i, (n_images, m) in zip(order, done):
         accs.append(float(m.accuracy)); baccs.append(float(m.balanced_accuracy))
         recalls.append([float(r) for r in m.per_class_recall]); seeds.append(derive_seed(seed, 'eval', i, 'init'))
         conf = np.asarray(torch.as_tensor(m.confusion).cpu(), dtype=np.int64)
@@ -186,6 +206,14 @@ def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *
 def pick_lr(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, epochs:int, device:torch.device, seed:int,
             ipc:int|None) -> tuple[float, dict]:
     "The step size of `cfg.lr_grid` whose `cfg.grid_eval` networks reach the best mean accuracy on the *train* split, and every score."
+    if cfg.trainer == 'batched': scores = _grid_together(sets, ds, spec, cfg, epochs=epochs, device=device, seed=seed)
+    else: scores = _grid_in_threads(name, sets, ds, spec, cfg, epochs=epochs, device=device, seed=seed, ipc=ipc)
+    usable = {lr: a for lr, a in scores.items() if a is not None}
+    require(usable, "Every step size of the grid diverged", DataError, set=name, lr_grid=list(cfg.lr_grid))
+    return max(usable, key=lambda lr: (usable[lr], -lr)), scores   # ties: the smaller step
+
+def _grid_in_threads(name, sets, ds, spec, cfg, *, epochs, device, seed, ipc) -> dict:
+    "Each candidate's mean train-split accuracy (None: diverged), one `_evaluate_runs` per candidate, `cfg.workers` candidates at a time."
     inner = dataclasses.replace(cfg, num_eval=cfg.grid_eval, workers=1)   # the candidates run in parallel, not their networks
     def score(lr):
         try:
@@ -194,10 +222,19 @@ def pick_lr(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, epoch
         except GalaxyDistillError as e:          # this step size diverges on this set: it cannot be chosen
             if 'diverged' not in str(e): raise
             return None
-    scores = dict(zip(cfg.lr_grid, in_threads(score, list(cfg.lr_grid), cfg.workers)))
-    usable = {lr: a for lr, a in scores.items() if a is not None}
-    require(usable, "Every step size of the grid diverged", DataError, set=name, lr_grid=list(cfg.lr_grid))
-    return max(usable, key=lambda lr: (usable[lr], -lr)), scores   # ties: the smaller step
+    return dict(zip(cfg.lr_grid, in_threads(score, list(cfg.lr_grid), cfg.workers)))
+
+def _grid_together(sets, ds, spec, cfg, *, epochs, device, seed) -> dict:
+    "`_grid_in_threads`'s scores from one batched pass: network i of every candidate on the same seeds, each at its step size."
+    grid = [(lr, i) for lr in cfg.lr_grid for i in range(cfg.grid_eval)]
+    models, _, histories = _train_fresh(spec, sets, [(i, cfg.train_config(lr, epochs)) for lr, i in grid], derive_seed(seed, 'lr_grid'),
+                                        device, cfg.workers, on_divergence='record')
+    x_train, y_train = ds.tensors('train', device)
+    accs = {lr: [] for lr in cfg.lr_grid}
+    for (lr, _), m, h in zip(grid, models, histories):
+        accs[lr].append(None if h['diverged'] else float(evaluate_classifier(m, x_train, y_train, num_classes=ds.num_classes,
+                                                                              device=device).accuracy))
+    return {lr: None if None in a else float(np.mean(a)) for lr, a in accs.items()}   # a diverging candidate cannot be chosen
 
 def _run_protocol(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *, fixed_lr:float|None, epochs:int, split:str,
                   device:torch.device, seed:int, ipc:int|None, show_progress:bool|None, runs=None) -> EvalResult:
@@ -488,6 +525,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
             device:str='auto',       # auto, cpu, cuda, cuda:1, ...
             seed:int=0,              # Seed of networks, training draws and random subsets
             workers:int=None,        # Networks trained at once (default: torch's thread count on CPU, 1 on CUDA); same results
+            trainer:str=EvalConfig.trainer, # sequential (one network at a time, --workers in threads) or batched (--workers groups, each in one vmapped pass)
             overwrite:bool=False):   # Replace a previous evaluation with other settings in --out
     "Evaluate a distilled set (and optionally the baselines) with fresh networks; writes summary.json, results.csv, confusion.png."
     # returns nothing: a console script would pass a returned value to sys.exit
@@ -500,7 +538,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     dev = default_device(device)
     cfg = EvalConfig(num_eval=num_eval, epochs=epochs, augment=augment, models=tuple(names), full_epochs=full_epochs,
                      full_num_eval=full_num_eval, grid_eval=grid_eval, **grid,
-                     workers=workers or (1 if dev.type == 'cuda' else torch.get_num_threads()))
+                     workers=workers or (1 if dev.type == 'cuda' else torch.get_num_threads()), trainer=trainer)
     ds, syn_set = load_dataset(data), SynSet.load(path)
     check_compatible(syn_set, ds)
     # every option and input checked before the output folder is touched (--overwrite would clear it)
@@ -511,7 +549,7 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
     if baselines and experts is None: print("note: no herding rows (no expert buffer: pass --buffers)")
     run = RunDir(out, {'syn': str(path), 'data': str(Path(data)), **dataclasses.asdict(cfg), 'baselines': baselines,
                        'split': split, 'device': str(dev), 'seed': seed, 'buffers': buffers}, 'gd_eval', may_change=['workers'],
-                 added={'workers': 1, 'buffers': None},
+                 added={'workers': 1, 'buffers': None, 'trainer': 'sequential'},
                  overwrite=overwrite, resumable=False)
     results = []
     for spec in specs.values():
