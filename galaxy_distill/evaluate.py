@@ -18,6 +18,7 @@ from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .models import ModelSpec, set_flat_params
 from .augment import Augment
 from .buffers import TrajectoryBuffer
+from .starting_set import recorded_start
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier, train_classifiers
 
 # %% auto #0
@@ -472,9 +473,8 @@ def find_synset(syn:str|Path # A run folder (holding synset.safetensors) or a sy
 
 def run_start(path:Path # A synthetic-set file
              ) -> SynSet|None:
-    "The set the distillation run holding `path` started from (its iteration-0 snapshot), or None outside a run folder."
-    first = path.parent/'snapshots'/'synset_000000.safetensors'
-    return SynSet.load(first) if first.is_file() else None
+    "The set the distillation run holding `path` started from (`starting_set.recorded_start`), or None outside a run folder."
+    return recorded_start(path.parent)
 
 def run_experts(path:Path,             # A synthetic-set file
                 ds:Dataset,            # The dataset the experts must have been recorded on
