@@ -144,7 +144,10 @@ MIN_LEVEL_RADIUS = 3.        # ... and of at least this radius in pixels
 DISK_LEVEL = 1.8             # the outer isophote that gives the disk's projection
 ARM_RINGS = (1.0, 2.0, 4)    # arms: rings of deprojected radius from, to, count
 
-def isophote_levels(x, r50, levels):
+def isophote_levels(x:torch.Tensor,  # N×H×W light maps (`light_map`)
+                    r50:torch.Tensor,  # N half-light radii (pixels)
+                    levels:Sequence    # Radii of the circles whose areas the levels' bright pixels cover, in r50
+                   ) -> tuple:
     "For each light map, the levels whose brighter pixels cover circles of radius `levels`·r50 (N×L) and those radii."
     n, h, w = x.shape
     ranked = x.flatten(1).sort(1, descending=True).values
@@ -164,7 +167,12 @@ def _shape(weights, u, v):
 
 def _axis_ratio(chi): return torch.sqrt((1 - chi.abs()) / (1 + chi.abs()))   # χ = (1 − q²)/(1 + q²) for an ellipse
 
-def disk_plane(x, cy, cx, r50, r):
+def disk_plane(x:torch.Tensor,   # N×H×W light maps
+               cy:torch.Tensor,  # N centres (rows)
+               cx:torch.Tensor,  # N centres (columns)
+               r50:torch.Tensor, # N half-light radii
+               r:torch.Tensor    # N×H×W distance of every pixel from its centre
+              ) -> tuple:
     "Deprojected coordinates (u, v) of every pixel, the disk's axis ratio and position angle, from the outer isophote."
     yy, xx = torch.meshgrid(torch.arange(x.shape[1], dtype=x.dtype), torch.arange(x.shape[2], dtype=x.dtype), indexing='ij')
     dy, dx = yy - cy[:, None, None], xx - cx[:, None, None]
@@ -174,7 +182,13 @@ def disk_plane(x, cy, cx, r50, r):
     c, s = torch.cos(pa)[:, None, None], torch.sin(pa)[:, None, None]
     return dx * c + dy * s, (dy * c - dx * s) / q[:, None, None], q, pa
 
-def bars_and_arms(x, cy, cx, r50, r, inside):
+def bars_and_arms(x:torch.Tensor,      # N×H×W light maps
+                  cy:torch.Tensor,     # N centres (rows)
+                  cx:torch.Tensor,     # N centres (columns)
+                  r50:torch.Tensor,    # N half-light radii
+                  r:torch.Tensor,      # N×H×W distance of every pixel from its centre
+                  inside:torch.Tensor  # N×H×W the measuring aperture
+                 ) -> dict:
     "`disk_axis_ratio`, `bar_ellipticity` (inner isophotes, disk plane) and `arm_amplitude` (m = 2–4 in deprojected rings)."
     u, v, q, _ = disk_plane(x, cy, cx, r50, r)
     bar = (1 - _axis_ratio(_shape(_above_levels(x, r50, BAR_LEVELS, r), u[:, None], v[:, None]))).amax(1)
