@@ -16,6 +16,7 @@ from _common import parser, record, torch_threads
 import pandas as pd
 os.environ.setdefault('GD_PROGRESS', '0')
 from galaxy_distill import morphology as M
+from galaxy_distill.core import load_json
 from galaxy_distill.data import load_dataset
 from galaxy_distill.visualize import load_run, start_set
 
@@ -51,6 +52,18 @@ lines += [f"Real simulated test galaxies ({a.test_per_class} per class, seed {a.
           markdown(part1), '']
 
 if a.runs:
+    demos = [Path(f) for f in a.runs if (Path(f)/'results.csv').is_file()]   # gd_demo's table: every row by one protocol
+    if demos:
+        rows = pd.concat([pd.read_csv(f/'results.csv').assign(run=f.name) for f in demos])
+        acc = rows.pivot_table(index='row', columns='run', values='acc_mean', sort=False) * 100
+        full = acc.loc[[r for r in acc.index if str(r).startswith('full')][0]].mean()
+        quality = acc.round(1).assign(mean=acc.mean(axis=1).round(1), worst=acc.min(axis=1).round(1),
+                                      times_full=(acc.mean(axis=1) / full).round(2))
+        seconds = {f.name: load_json(f/'summary.json').get('seconds') for f in demos if (f/'summary.json').is_file()}
+        data['quality'], data['seconds'] = quality.to_dict(), seconds
+        lines += ["Test accuracy (%) of `gd_demo`'s table, every row by its one protocol (5 networks × 1000 epochs at the step "
+                  "size a grid picks on the train split; full data: 1 network, 100 epochs):", '', markdown(quality), '',
+                  'Stage seconds per run: ' + '; '.join(f'{k}: {v}' for k, v in seconds.items()), '']
     per_seed, inside = [], []
     for folder in map(Path, a.runs):
         ds = load_dataset(folder/'data')
