@@ -74,14 +74,13 @@ if a.runs:
         comp = M.compare_to_real(proto, real_train)
         inside.append(comp.assign(inside=comp.value.between(comp.real_p16, comp.real_p84), run=folder.name))
     checks = pd.concat(per_seed)
-    wide = checks.pivot_table(index='check', columns='run', values=['prototype_z', 'start_z'], sort=False).round(1)
-    wide.columns = [f'{v.split("_")[0]} {run}' for v, run in wide.columns]
-    wide['real'] = checks.groupby('check', sort=False)['real_z'].first().round(1)
+    wide = checks.pivot_table(index='check', columns='run', values=['prototype_z', 'start_z', 'real_z'], sort=False).round(1)
+    wide.columns = [f'{v.split("_")[0]} {run}' for v, run in wide.columns]   # each run simulated its own galaxies
     passed = checks.groupby('run')[['passed', 'start_passed', 'real_passed']].sum()
     frac = pd.concat(inside).groupby('metric', sort=False)['inside'].mean().round(2)
     data['runs'] = {'z': wide.to_dict(), 'passed': passed.to_dict(), 'inside_16_84': frac.to_dict()}
     lines += [f"Prototypes of {len(a.runs)} runs (`{'`, `'.join(a.runs)}`): z per check for the prototypes and the start set "
-              "they were distilled from, and the real test galaxies:", '', markdown(wide), '',
+              "they were distilled from, and the run's real test galaxies (the spreads every z is measured in):", '', markdown(wide), '',
               'Checks passed (of six):', '', markdown(passed), '',
               "Fraction of prototype measurements between the 16th and 84th percentile of their class's real training "
               "galaxies (68 % for a typical real galaxy):", '', markdown(frac.to_frame('inside').T), '']
