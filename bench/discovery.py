@@ -4,7 +4,8 @@ Part 1 (always): the real simulated test galaxies at each `--sizes`, measured by
 the plain Fourier amplitudes the bar and arm checks used before (`m2_inner`, `m2_outer`): z in standard errors per
 check. Part 2 (with `--runs`): for each run folder of `gd_demo` (one per distillation seed), the prototypes', their
 start's and the real test galaxies' z per check, the checks passed, and the fraction of prototype measurements inside
-the 16-84 % range of their class's real training galaxies, per metric.
+the 16-84 % range of their class's real training galaxies, per metric. With `--datasets`: the checks on each split of
+other dataset folders (real survey cutouts through `gd_curate`), their galaxies their own control.
 
     python bench/discovery.py                                        # part 1 only: ~1 min
     python bench/discovery.py --runs runs/discovery_s0 runs/discovery_s1 runs/discovery_s2 --title "64², IPC 1"
@@ -24,6 +25,7 @@ p = parser(__doc__, test_per_class=(40, 'simulated test galaxies per class (part
            name=('discovery', 'results name'), title=('real galaxies and prototypes', 'section title'))
 p.add_argument('--sizes', default='32,64', help='image sizes of part 1, comma-separated')
 p.add_argument('--runs', nargs='*', default=[], help='gd_demo output folders (data/ and distill/ inside), one per seed')
+p.add_argument('--datasets', nargs='*', default=[], help='dataset folders (e.g. real cutouts through gd_curate): their checks on each split')
 a = p.parse_args()
 torch_threads(a.threads)
 PLAIN = [('barred > unbarred in inner m=2 (plain)', 'm2_inner', [5, 6], [7, 8], 0.),
@@ -50,6 +52,16 @@ data['real'] = part1.to_dict()
 lines += [f"Real simulated test galaxies ({a.test_per_class} per class, seed {a.seed}): z of each check (pass: ≥ 2); "
           "the last two rows are the plain Fourier amplitudes the bar and arm checks replace.", '',
           markdown(part1), '']
+
+if a.datasets:   # real survey cutouts: can their bars and arms be measured at all?
+    found = {}
+    for folder in map(Path, a.datasets):
+        ds = load_dataset(folder)
+        for split in ('train', 'test'):
+            found[f'{folder.name} {split} ({len(getattr(ds, split))})'] = z_table(M.measure_imageset(getattr(ds, split)), ds.classes, M.GZ2_CHECKS)
+    found = pd.DataFrame(found).round(1)
+    data['datasets'] = found.to_dict()
+    lines += ["Dataset folders (`--datasets`), each split's galaxies as their own control: z of each check.", '', markdown(found), '']
 
 if a.runs:
     demos = [Path(f) for f in a.runs if (Path(f)/'results.csv').is_file()]   # gd_demo's table: every row by one protocol
