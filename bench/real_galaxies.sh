@@ -7,13 +7,13 @@
 #   bash bench/real_galaxies.sh CATALOG IMAGES OUT            # e.g. the LevIgnatev/galaxy_morphology snapshot (BENCHMARKS.md)
 #
 # Settings through the environment: SIZE (32), DEPTH (ConvNet depth: 3 below 64², 4 from 64², as gd_demo's scales),
-# PER_CLASS (90), TEST_PER_CLASS (25), SEEDS ("0 1 2"), IPC (1), PRESET (cpu_galaxies), ITERATIONS (600), DISTILL_ARGS
-# (extra gd_distill options), RUN_SUFFIX (appended to the run folders' names), EVAL (1; 0: distil only, to screen a
-# setting by its train-split selection score), ID_COL (asset_id).
+# PER_CLASS (90), TEST_PER_CLASS (25), SEEDS ("0 1 2"; "": data and experts only), IPC (1), PRESET (cpu_galaxies),
+# ITERATIONS (600), DISTILL_ARGS (extra gd_distill options), RUN_SUFFIX (appended to the run folders' names), EVAL (1;
+# 0: distil only, to screen a setting by its train-split selection score), ID_COL (asset_id).
 # Each step resumes or is skipped when its summary.json exists, so the script can be rerun after a stop.
 set -euo pipefail
 CATALOG=${1:?catalogue CSV}; IMAGES=${2:?image folder}; OUT=${3:?output folder}
-SIZE=${SIZE:-32}; PER_CLASS=${PER_CLASS:-90}; TEST_PER_CLASS=${TEST_PER_CLASS:-25}; SEEDS=${SEEDS:-"0 1 2"}; IPC=${IPC:-1}
+SIZE=${SIZE:-32}; PER_CLASS=${PER_CLASS:-90}; TEST_PER_CLASS=${TEST_PER_CLASS:-25}; SEEDS=${SEEDS-"0 1 2"}; IPC=${IPC:-1}
 DEPTH=${DEPTH:-$( [ "$SIZE" -ge 64 ] && echo 4 || echo 3 )}
 PRESET=${PRESET:-cpu_galaxies}; ITERATIONS=${ITERATIONS:-600}; DISTILL_ARGS=${DISTILL_ARGS:-}; ID_COL=${ID_COL:-asset_id}
 export GD_PROGRESS=${GD_PROGRESS:-0}
@@ -34,4 +34,4 @@ for s in $SEEDS; do
   [ "${EVAL:-1}" = 0 ] || [ -f "$run/eval/summary.json" ] || gd_eval --syn "$run" --data "$DATA" --baselines --num_eval 5 --epochs 1000 \
     --grid_eval 1 --full_epochs 100 --full_num_eval 1 --augment galaxy --seed 0
 done
-[ "${EVAL:-1}" = 0 ] || python3 "$(dirname "$0")/seeds_table.py" "${runs[@]}"
+[ "${EVAL:-1}" = 0 ] || [ ${#runs[@]} = 0 ] || python3 "$(dirname "$0")/seeds_table.py" "${runs[@]}"
