@@ -98,19 +98,23 @@ def default_device(device:str|torch.device|None=None # 'auto'/None, 'cpu', 'cuda
 
 # %% ../nbs/00_core.ipynb #2e113306
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3   # <malloc.h>
+_USER_MALLOC = ('MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'GLIBC_TUNABLES')   # the user's own settings win
 _KEPT: bool|None = None                         # the outcome, once asked
 
 def keep_freed_memory() -> bool:
     "Make glibc keep freed blocks for reuse instead of returning them to the kernel; whether it does (idempotent)."
     global _KEPT
-    if _KEPT is None:
-        _KEPT = False
-        if (os.environ.get('GD_MALLOC', '').strip().lower() != 'system' and sys.platform.startswith('linux')
-                and platform.libc_ver()[0] == 'glibc'):
-            with contextlib.suppress(OSError, AttributeError):
-                mallopt = ctypes.CDLL(None).mallopt   # the process's own C library
-                _KEPT = bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(_M_TRIM_THRESHOLD, 1 << 30))
-    return _KEPT
+    if _KEPT is not None: return _KEPT
+    choice = os.environ.get('GD_MALLOC', '').strip().lower()
+    require(choice in ('', 'keep', 'system'), "Unknown GD_MALLOC", ConfigError, GD_MALLOC=choice, expected=['keep', 'system'])
+    kept = False
+    if (choice != 'system' and not any(v in os.environ for v in _USER_MALLOC)
+            and sys.platform.startswith('linux') and platform.libc_ver()[0] == 'glibc'):
+        with contextlib.suppress(OSError, AttributeError):
+            mallopt = ctypes.CDLL(None).mallopt   # the process's own C library
+            kept = bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(_M_TRIM_THRESHOLD, 1 << 30))
+    _KEPT = kept
+    return kept
 
 # %% ../nbs/00_core.ipynb #b6c650db
 def derive_seed(seed:int, # The run's seed
