@@ -6,7 +6,8 @@
 #
 #   bash bench/real_galaxies.sh CATALOG IMAGES OUT            # e.g. the LevIgnatev/galaxy_morphology snapshot (BENCHMARKS.md)
 #
-# Settings through the environment: SIZE (32), DEPTH (ConvNet depth: 3 below 64², 4 from 64², as gd_demo's scales),
+# Settings through the environment: SIZE (32), DEPTH (ConvNet depth: 3 below 64², 4 from 64²; another depth gets
+# its own experts folder),
 # PER_CLASS (90), TEST_PER_CLASS (25), SEEDS ("0 1 2"; "": data and experts only), IPC (1), PRESET (cpu_galaxies),
 # ITERATIONS (600), DISTILL_ARGS (extra gd_distill options), RUN_SUFFIX (appended to the run folders' names), EVAL (1;
 # 0: distil only, to screen a setting by its train-split selection score), ID_COL (asset_id).
@@ -14,11 +15,11 @@
 set -euo pipefail
 CATALOG=${1:?catalogue CSV}; IMAGES=${2:?image folder}; OUT=${3:?output folder}
 SIZE=${SIZE:-32}; PER_CLASS=${PER_CLASS:-90}; TEST_PER_CLASS=${TEST_PER_CLASS:-25}; SEEDS=${SEEDS-"0 1 2"}; IPC=${IPC:-1}
-DEPTH=${DEPTH:-$( [ "$SIZE" -ge 64 ] && echo 4 || echo 3 )}
+SIZE_DEPTH=$( [ "$SIZE" -ge 64 ] && echo 4 || echo 3 ); DEPTH=${DEPTH:-$SIZE_DEPTH}
 PRESET=${PRESET:-cpu_galaxies}; ITERATIONS=${ITERATIONS:-600}; DISTILL_ARGS=${DISTILL_ARGS:-}; ID_COL=${ID_COL:-asset_id}
 export GD_PROGRESS=${GD_PROGRESS:-0}
 mkdir -p "$OUT"
-DATA="$OUT/data_${SIZE}"; BUFFERS="$OUT/buffers_${SIZE}"
+DATA="$OUT/data_${SIZE}"; BUFFERS="$OUT/buffers_${SIZE}"; [ "$DEPTH" = "$SIZE_DEPTH" ] || BUFFERS="${BUFFERS}_d${DEPTH}"
 [ -f "$DATA/summary.json" ] || gd_curate --catalog "$CATALOG" --images "$IMAGES" --id_col "$ID_COL" --out "$DATA" \
   --per_class "$PER_CLASS" --test_per_class "$TEST_PER_CLASS" --size "$SIZE" --min_votes 20
 # the demo's experts: ConvNet-DEPTH of width 32, 15 epochs at step 0.03, batches of 32, any rotation, no flips
