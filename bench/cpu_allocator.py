@@ -2,13 +2,14 @@
 
     python bench/cpu_allocator.py --data RUN/data --buffers RUN/buffers --syn RUN/distill [--repeats 2]
 
-Three stages of a run, each in a fresh process with `GD_MALLOC=system` (glibc as it comes) and without (freed blocks
+Four stages of a run, each in a fresh process with `GD_MALLOC=system` (glibc as it comes) and without (freed blocks
 kept for reuse), `--repeats` times each in alternating order (system first, then kept first, ...): distillation
 iterations with the `--syn` run's own recorded settings, the evaluation of its distilled set as `gd_eval` runs it on
-the CPU (`--threads` networks at once, one torch thread each) and full-data training epochs (batches of 256, one
-network on `--threads` threads). Every stage's result (the distilled tensors; the evaluation's accuracies, balanced
-accuracies and per-class recalls; the trained weights) must be bit for bit the same in every run, else the script
-stops: the allocator decides where memory comes from, not what is computed. Peak resident memory is the price.
+the CPU (`--threads` networks at once, one torch thread each) and as `gd_demo` does (one network at a time on
+`--threads` threads), and full-data training epochs (batches of 256, one network on `--threads` threads). Every
+stage's result (the distilled tensors; the evaluation's accuracies, balanced accuracies and per-class recalls; the
+trained weights) must be bit for bit the same in every run, else the script stops: the allocator decides where
+memory comes from, not what is computed. Peak resident memory is the price.
 """
 import json, platform, statistics, subprocess, sys
 from pathlib import Path
@@ -35,9 +36,10 @@ if stage == 'distill':
     with tempfile.TemporaryDirectory() as out:
         distill_folder(data, buffers, Path(out)/'run', config, device=device, show=False)
         result = fingerprint(*[v.reshape(-1) for v in load_tensors(Path(out)/'run'/'synset.safetensors').values()])
-elif stage == 'evaluate':
+elif stage.startswith('evaluate'):   # 'evaluate': as gd_eval (networks in threads); 'evaluate_demo': as gd_demo (one at a time)
+    workers = 1 if stage == 'evaluate_demo' else threads
     r = evaluate_synset(SynSet.load(syn/'synset.safetensors'), load_dataset(data), num_eval=threads, epochs=n,
-                        config=EvalConfig(lr_grid=(), workers=threads), seed=0, show_progress=False, device=device)
+                        config=EvalConfig(lr_grid=(), workers=workers), seed=0, show_progress=False, device=device)
     result = [r.accs, r.balanced_accs, r.recalls]
 else:
     ds = load_dataset(data)
@@ -58,7 +60,8 @@ a = p.parse_args()
 if not (sys.platform.startswith('linux') and platform.libc_ver()[0] == 'glibc'):
     sys.exit("cpu_allocator.py compares glibc's allocator settings: it needs Linux with glibc")
 stages = (('distill', a.iterations, f'{a.iterations} distillation iterations (the run\'s settings)'),
-          ('evaluate', a.epochs, f'evaluation of the distilled set: {a.threads} networks × {a.epochs} epochs, one thread each'),
+          ('evaluate', a.epochs, f'evaluation of the distilled set as gd_eval: {a.threads} networks × {a.epochs} epochs at once, one thread each'),
+          ('evaluate_demo', a.epochs, f'the same as gd_demo: one network at a time on {a.threads} threads'),
           ('full', a.full_epochs, f'full data, {a.full_epochs} epochs in batches of 256'))
 rows = []
 for stage, n, what in stages:
