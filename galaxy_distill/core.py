@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #fdeca951
 from __future__ import annotations
-import contextlib, csv, ctypes, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, re, shutil, sys, tempfile, time
+import contextlib, csv, dataclasses, datetime, functools, hashlib, json, math, os, platform, random, re, shutil, sys, tempfile, time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -21,10 +21,10 @@ except ImportError: fcntl = None
 # %% auto #0
 __all__ = ['LR_RANGE', 'MAX_IMAGE_SIZE', 'LOCK_NAME', 'STAGING', 'COMMITTED', 'REPLACED', 'USER_ERRORS', 'GalaxyDistillError',
            'DataError', 'ConfigError', 'format_error', 'require', 'check_sgd', 'memory_bytes', 'check_memory',
-           'default_device', 'keep_freed_memory', 'derive_seed', 'make_generator', 'seed_everything', 'rng_state',
-           'set_rng_state', 'to_jsonable', 'atomic_path', 'atomic_write_text', 'save_json', 'load_json', 'read_csv',
-           'save_tensors', 'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint', 'environment_info',
-           'RunDir', 'die_with_parent', 'worker_init', 'torch_threads', 'command', 'LogProgress', 'progress']
+           'default_device', 'derive_seed', 'make_generator', 'seed_everything', 'rng_state', 'set_rng_state',
+           'to_jsonable', 'atomic_path', 'atomic_write_text', 'save_json', 'load_json', 'read_csv', 'save_tensors',
+           'load_tensors', 'load_metadata', 'tensor_header', 'fingerprint', 'environment_info', 'RunDir',
+           'die_with_parent', 'worker_init', 'torch_threads', 'command', 'LogProgress', 'progress']
 
 # %% ../nbs/00_core.ipynb #1fb16cca
 class GalaxyDistillError(Exception):
@@ -86,8 +86,7 @@ def check_memory(nbytes:float, # Bytes the arrays will need
 # %% ../nbs/00_core.ipynb #b3989f5d
 def default_device(device:str|torch.device|None=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', ...
                   ) -> torch.device:
-    "The device to run on: `device` when given, else CUDA when available, else the CPU (and `keep_freed_memory` applied)."
-    keep_freed_memory()
+    "The device to run on: `device` when given, else CUDA when available, else the CPU."
     if device is None or str(device) == 'auto':
         return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: dev = torch.device(device)
@@ -95,26 +94,6 @@ def default_device(device:str|torch.device|None=None # 'auto'/None, 'cpu', 'cuda
     require(dev.type != 'cuda' or torch.cuda.is_available(),
             "CUDA was requested but torch sees no CUDA device", ConfigError, device=str(device))
     return dev
-
-# %% ../nbs/00_core.ipynb #2e113306
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3   # <malloc.h>
-_USER_MALLOC = ('MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'GLIBC_TUNABLES')   # the user's own settings win
-_KEPT: bool|None = None                         # the outcome, once asked
-
-def keep_freed_memory() -> bool:
-    "Make glibc keep freed blocks for reuse instead of returning them to the kernel; whether it does (idempotent)."
-    global _KEPT
-    if _KEPT is not None: return _KEPT
-    choice = os.environ.get('GD_MALLOC', '').strip().lower()
-    require(choice in ('', 'keep', 'system'), "Unknown GD_MALLOC", ConfigError, GD_MALLOC=choice, expected=['keep', 'system'])
-    kept = False
-    if (choice != 'system' and not any(v in os.environ for v in _USER_MALLOC)
-            and sys.platform.startswith('linux') and platform.libc_ver()[0] == 'glibc'):
-        with contextlib.suppress(OSError, AttributeError):
-            mallopt = ctypes.CDLL(None).mallopt   # the process's own C library
-            kept = bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(_M_TRIM_THRESHOLD, 1 << 30))
-    _KEPT = kept
-    return kept
 
 # %% ../nbs/00_core.ipynb #b6c650db
 def derive_seed(seed:int, # The run's seed
