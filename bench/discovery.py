@@ -4,7 +4,8 @@ Part 1 (always): the real simulated test galaxies at each `--sizes`, measured by
 the plain Fourier amplitudes the bar and arm checks used before (`m2_inner`, `m2_outer`): z in standard errors per
 check. Part 2 (with `--runs`): for each run folder of `gd_demo` (one per distillation seed), the prototypes', their
 start's and the real test galaxies' z per check, the checks passed, and the fraction of prototype measurements inside
-the 16-84 % range of their class's real training galaxies, per metric. With `--datasets`: the checks on each split of
+the 16-84 % range of their class's real training galaxies, per metric, and what a set of each `--ipcs` size can
+pass at all: the typical set (each member at its class's mean) and members drawn at random from the real classes. With `--datasets`: the checks on each split of
 other dataset folders (real survey cutouts through `gd_curate`), their galaxies their own control.
 
     python bench/discovery.py                                        # part 1 only: ~1 min
@@ -14,6 +15,7 @@ import os, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import parser, record, torch_threads
+import numpy as np
 import pandas as pd
 os.environ.setdefault('GD_PROGRESS', '0')
 from galaxy_distill import morphology as M
@@ -25,6 +27,8 @@ p = parser(__doc__, test_per_class=(40, 'simulated test galaxies per class (part
            name=('discovery', 'results name'), title=('real galaxies and prototypes', 'section title'))
 p.add_argument('--sizes', default='32,64', help='image sizes of part 1, comma-separated')
 p.add_argument('--runs', nargs='*', default=[], help='gd_demo output folders (data/ and distill/ inside), one per seed')
+p.add_argument('--ipcs', default='1,10', help='set sizes of the power table (typical and random real members per class)')
+p.add_argument('--draws', type=int, default=200, help='random real draws per run and set size (power table)')
 p.add_argument('--datasets', nargs='*', default=[], help='dataset folders (e.g. real cutouts through gd_curate): their checks on each split')
 a = p.parse_args()
 torch_threads(a.threads)
@@ -76,7 +80,7 @@ if a.runs:
         lines += ["Test accuracy (%) of `gd_demo`'s table, every row by its one protocol (5 networks × 1000 epochs at the step "
                   "size a grid picks on the train split; full data: 1 network, 100 epochs):", '', markdown(quality), '',
                   'Stage seconds per run: ' + '; '.join(f'{k}: {v}' for k, v in seconds.items()), '']
-    per_seed, inside = [], []
+    per_seed, inside, power = [], [], {}
     for folder in map(Path, a.runs):
         ds = load_dataset(folder/'data')
         r = load_run(folder/'distill')
@@ -85,15 +89,30 @@ if a.runs:
         per_seed.append(checks.assign(run=folder.name))
         comp = M.compare_to_real(proto, real_train)
         inside.append(comp.assign(inside=comp.value.between(comp.real_p16, comp.real_p84), run=folder.name))
+        for ipc in (int(i) for i in a.ipcs.split(',')):   # what a set of this size can pass: typical and random real members
+            rng = np.random.default_rng(a.seed)
+            draws = [M.discovery_check(real_train.groupby('class', sort=False).sample(ipc, random_state=int(rng.integers(2**31))),
+                                       real_test, ds.classes)['passed'].sum() for _ in range(a.draws)]
+            typical = M.discovery_check(pd.concat([proto.drop_duplicates('class')] * ipc), real_test, ds.classes)
+            power[(folder.name, ipc)] = {'typical set: checks passed': int(typical['typical_passed'].sum()),
+                                         'typical set: z per check': ' / '.join(f'{z:.1f}' for z in typical['typical_z']),
+                                         f'random real ({a.draws} draws): mean passed': round(float(np.mean(draws)), 2),
+                                         'random real: P(≥ 5 passed)': round(float(np.mean(np.array(draws) >= 5)), 3)}
     checks = pd.concat(per_seed)
-    wide = checks.pivot_table(index='check', columns='run', values=['prototype_z', 'start_z', 'real_z'], sort=False).round(1)
+    wide = checks.pivot_table(index='check', columns='run', values=['prototype_z', 'start_z', 'typical_z', 'real_z'], sort=False).round(1)
     wide.columns = [f'{v.split("_")[0]} {run}' for v, run in wide.columns]   # each run simulated its own galaxies
-    passed = checks.groupby('run')[['passed', 'start_passed', 'real_passed']].sum()
+    passed = checks.groupby('run')[['passed', 'start_passed', 'typical_passed', 'real_passed']].sum()
+    power = pd.DataFrame(power).T.rename_axis(['run', 'IPC'])
+    power.index = [f'{run}, IPC {ipc}' for run, ipc in power.index]
     frac = pd.concat(inside).groupby('metric', sort=False)['inside'].mean().round(2)
-    data['runs'] = {'z': wide.to_dict(), 'passed': passed.to_dict(), 'inside_16_84': frac.to_dict()}
+    data['runs'] = {'z': wide.to_dict(), 'passed': passed.to_dict(), 'inside_16_84': frac.to_dict(), 'power': power.to_dict()}
     lines += [f"Prototypes of {len(a.runs)} runs (`{'`, `'.join(a.runs)}`): z per check for the prototypes and the start set "
               "they were distilled from, and the run's real test galaxies (the spreads every z is measured in):", '', markdown(wide), '',
-              'Checks passed (of six):', '', markdown(passed), '',
+              'Checks passed (of six; `typical`: the same number of members per class, each at its class\'s mean real '
+              'measurement — what a set of this size can show):', '', markdown(passed), '',
+              f"What a set of IPC {a.ipcs.replace(',', ' and ')} can pass on each run's galaxies: the typical set, and members "
+              f"drawn at random from each class's real training galaxies ({a.draws} draws, seed {a.seed}); the spreads are the "
+              "real test galaxies', as for the prototypes:", '', markdown(power), '',
               "Fraction of prototype measurements between the 16th and 84th percentile of their class's real training "
               "galaxies (68 % for a typical real galaxy):", '', markdown(frac.to_frame('inside').T), '']
 record(a.name, a.title, '\n'.join(lines), data)

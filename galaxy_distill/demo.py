@@ -128,6 +128,7 @@ def run_demo(out:str|Path,                 # Output folder (created; rerun to re
                       start_epoch_cap=dist.get('start_epoch_cap'), best_iteration=dist.get('best_iteration'),
                       baselines=ev.get('baselines', []), full_data_acc_mean=full.get('acc_mean'),
                       discovery_passed=show.get('discovery_passed'), discovery_passed_start=show.get('discovery_passed_start'),
+                      discovery_passed_typical=show.get('discovery_passed_typical'),
                       results='results.csv',
                       prototypes=str(Path('distill')/'synset.safetensors'), figures=str(Path('distill')/'figures'))
     return table

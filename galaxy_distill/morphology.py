@@ -19,7 +19,7 @@ from .data import ImageSet, SynSet
 __all__ = ['METRICS', 'BAR_LEVELS', 'MIN_LEVEL_RADIUS', 'DISK_LEVEL', 'ARM_RINGS', 'STATMORPH_COLUMNS', 'ENGINES', 'UNITS',
            'GZ2_CHECKS', 'DISCOVERY_K', 'gaussian_image', 'barred_image', 'light_map', 'isophote_levels', 'disk_plane',
            'bars_and_arms', 'measure', 'disk_features', 'plot_disk_features', 'statmorph_measure', 'measure_synset',
-           'measure_imageset', 'compare_to_real', 'plot_comparison', 'discovery_check']
+           'measure_imageset', 'compare_to_real', 'plot_comparison', 'typical_set', 'discovery_check']
 
 # %% ../nbs/13_morphology.ipynb #e763911d
 def gaussian_image(size:int=64,              # Height and width in pixels
@@ -500,6 +500,14 @@ def _score(df, real, high, low, metric, margin, k):
     ok = bool(np.isfinite(gap) and np.isfinite(se) and gap > k * se)
     return hv, lv, gap / se if se > 0 else float('nan'), ok
 
+def typical_set(prototypes:pd.DataFrame, # Measurements of a set (its `class` column counts the members per class)
+                real:pd.DataFrame        # Real measurements whose class means stand in for the members
+               ) -> pd.DataFrame:
+    "As many members per class as `prototypes` has, each at its class's mean real measurement: the most typical set of that size."
+    means = real.groupby('class').mean(numeric_only=True)
+    members = prototypes['class'][prototypes['class'].isin(means.index)]
+    return means.loc[members.to_numpy()].rename_axis('class').reset_index()
+
 def discovery_check(prototypes:pd.DataFrame,         # `measure_synset` output of the distilled set
                     real:pd.DataFrame,               # `measure_imageset` output: the control, and the class spreads
                     classes:Sequence[str],           # Class list the group indices refer to (the dataset's, in order)
@@ -514,6 +522,7 @@ def discovery_check(prototypes:pd.DataFrame,         # `measure_synset` output o
         if df is None: continue
         extra = sorted(set(df['class']) - set(classes))
         require(not extra, "A table names classes outside `classes`", ConfigError, table=tag, classes=extra)
+    typical = typical_set(prototypes, real)
     rows = []
     for name, metric, high, low, margin in checks:
         high = _resolve(high, classes); low = _resolve(low, classes) if low is not None else None
@@ -522,6 +531,7 @@ def discovery_check(prototypes:pd.DataFrame,         # `measure_synset` output o
             if df is None: continue
             row[f'{tag}_high'], row[f'{tag}_low'], row[f'{tag}_z'], row[f'{tag}_passed'] = _score(df, real, high, low, metric, margin, k)
         if start is not None: row['gain_z'] = row['prototype_z'] - row['start_z']
+        *_, row['typical_z'], row['typical_passed'] = _score(typical, real, high, low, metric, margin, k)
         rows.append(row)
     out = pd.DataFrame(rows)
     return out.rename(columns={'prototype_passed': 'passed'})

@@ -534,6 +534,7 @@ def show_run(run:str|Path,                   # Run folder
                              for _, row in disc.iterrows()}
         summ['discovery_passed'] = f"{int(disc['passed'].sum())}/{len(disc)}"
         summ['discovery_passed_start'] = f"{int(disc['start_passed'].sum())}/{len(disc)}"
+        summ['discovery_passed_typical'] = f"{int(disc['typical_passed'].sum())}/{len(disc)}"
     summary = rd.write_summary(**summ)
     rd.commit()   # complete: these figures replace a previous set at once
     return summary
@@ -556,5 +557,6 @@ def gd_show(run:str=None,          # Distillation run folder (gd_distill --out)
     summ = show_run(run, data, out, stretch, band_list, n_real, max_real, overwrite=bool(overwrite), fits=bool(fits),
                     morphology=morphology)
     print(f"wrote {len(summ['figures'])} figures to {Path(out) if out else Path(run)/'figures'}"
-          + (f"; discovery checks passed {summ['discovery_passed']} (starting set: {summ['discovery_passed_start']})"
+          + (f"; discovery checks passed {summ['discovery_passed']} (starting set: {summ['discovery_passed_start']}; "
+             f"typical galaxies, as many per class: {summ['discovery_passed_typical']})"
              if 'discovery_passed' in summ else ''))
