@@ -80,7 +80,7 @@ if a.runs:
         lines += ["Test accuracy (%) of `gd_demo`'s table, every row by its one protocol (5 networks × 1000 epochs at the step "
                   "size a grid picks on the train split; full data: 1 network, 100 epochs):", '', markdown(quality), '',
                   'Stage seconds per run: ' + '; '.join(f'{k}: {v}' for k, v in seconds.items()), '']
-    per_seed, inside, power = [], [], {}
+    per_seed, inside, power, powered = [], [], {}, set()
     for folder in map(Path, a.runs):
         ds = load_dataset(folder/'data')
         r = load_run(folder/'distill')
@@ -89,6 +89,8 @@ if a.runs:
         per_seed.append(checks.assign(run=folder.name))
         comp = M.compare_to_real(proto, real_train)
         inside.append(comp.assign(inside=comp.value.between(comp.real_p16, comp.real_p84), run=folder.name))
+        if (folder/'data').resolve() in powered: continue   # the power table once per dataset (runs may share one)
+        powered.add((folder/'data').resolve())
         for ipc in (int(i) for i in a.ipcs.split(',')):   # what a set of this size can pass: typical and random real members
             rng = np.random.default_rng(a.seed)
             draws = [M.discovery_check(real_train.groupby('class', sort=False).sample(ipc, random_state=int(rng.integers(2**31))),
@@ -104,7 +106,7 @@ if a.runs:
     passed = checks.groupby('run')[['passed', 'start_passed', 'typical_passed', 'real_passed']].sum()
     power = pd.DataFrame(power).T.rename_axis(['run', 'IPC'])
     power.index = [f'{run}, IPC {ipc}' for run, ipc in power.index]
-    frac = pd.concat(inside).groupby('metric', sort=False)['inside'].mean().round(2)
+    frac = pd.concat(inside).groupby(['run', 'metric'], sort=False)['inside'].mean().unstack().round(2)
     data['runs'] = {'z': wide.to_dict(), 'passed': passed.to_dict(), 'inside_16_84': frac.to_dict(), 'power': power.to_dict()}
     lines += [f"Prototypes of {len(a.runs)} runs (`{'`, `'.join(a.runs)}`): z per check for the prototypes and the start set "
               "they were distilled from, and the run's real test galaxies (the spreads every z is measured in):", '', markdown(wide), '',
@@ -114,5 +116,5 @@ if a.runs:
               f"drawn at random from each class's real training galaxies ({a.draws} draws, seed {a.seed}); the spreads are the "
               "real test galaxies', as for the prototypes:", '', markdown(power), '',
               "Fraction of prototype measurements between the 16th and 84th percentile of their class's real training "
-              "galaxies (68 % for a typical real galaxy):", '', markdown(frac.to_frame('inside').T), '']
+              "galaxies (68 % for a typical real galaxy):", '', markdown(frac), '']
 record(a.name, a.title, '\n'.join(lines), data)
