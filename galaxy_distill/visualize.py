@@ -530,7 +530,8 @@ def show_run(run:str|Path,                   # Run folder
             'median_percentile': comp.groupby('metric')['percentile'].median().to_dict()}
     if disc is not None:
         summ['discovery'] = {row['check']: {'passed': bool(row['passed']), 'start_passed': bool(row['start_passed']),
-                                            'real_passed': bool(row['real_passed']), 'gain_z': float(row['gain_z'])}
+                                            'real_passed': bool(row['real_passed']), 'typical_passed': bool(row['typical_passed']),
+                                            'gain_z': float(row['gain_z'])}
                              for _, row in disc.iterrows()}
         summ['discovery_passed'] = f"{int(disc['passed'].sum())}/{len(disc)}"
         summ['discovery_passed_start'] = f"{int(disc['start_passed'].sum())}/{len(disc)}"
