@@ -5,8 +5,9 @@ the plain Fourier amplitudes the bar and arm checks used before (`m2_inner`, `m2
 check. Part 2 (with `--runs`): for each run folder of `gd_demo` (one per distillation seed), the prototypes', their
 start's and the real test galaxies' z per check, the checks passed, and the fraction of prototype measurements inside
 the 16-84 % range of their class's real training galaxies, per metric, and what a set of each `--ipcs` size can
-pass at all: the typical set (each member at its class's mean) and members drawn at random from the real classes. With `--datasets`: the checks on each split of
-other dataset folders (real survey cutouts through `gd_curate`), their galaxies their own control.
+pass at all: the typical set (each member at its class's mean) and members drawn at random from the real classes.
+With `--datasets`: the checks on each split of other dataset folders (real survey cutouts through `gd_curate`), their
+galaxies their own control.
 
     python bench/discovery.py                                        # part 1 only: ~1 min
     python bench/discovery.py --runs runs/discovery_s0 runs/discovery_s1 runs/discovery_s2 --title "64², IPC 1"
