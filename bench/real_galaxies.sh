@@ -7,10 +7,9 @@
 #   bash bench/real_galaxies.sh CATALOG IMAGES OUT            # e.g. the LevIgnatev/galaxy_morphology snapshot (BENCHMARKS.md)
 #
 # Settings through the environment: SIZE (32), DEPTH (ConvNet depth: 3 below 64², 4 from 64²; another depth gets
-# its own experts folder),
-# PER_CLASS (90), TEST_PER_CLASS (25), SEEDS ("0 1 2"; "": data and experts only), IPC (1), PRESET (cpu_galaxies),
-# ITERATIONS (600), DISTILL_ARGS (extra gd_distill options), RUN_SUFFIX (appended to the run folders' names), EVAL (1;
-# 0: distil only, to screen a setting by its train-split selection score), ID_COL (asset_id).
+# its own experts folder), PER_CLASS (90), TEST_PER_CLASS (25), SEEDS ("0 1 2"; "": data and experts only), IPC (1),
+# PRESET (cpu_galaxies), ITERATIONS (600), DISTILL_ARGS (extra gd_distill options), RUN_SUFFIX (appended to the run
+# folders' names), EVAL (1; 0: distil only, to screen a setting by its train-split selection score), ID_COL (asset_id).
 # Each step resumes or is skipped when its summary.json exists, so the script can be rerun after a stop.
 set -euo pipefail
 CATALOG=${1:?catalogue CSV}; IMAGES=${2:?image folder}; OUT=${3:?output folder}
