@@ -15,7 +15,7 @@ from torch.func import functional_call
 from .core import ConfigError, DataError, require
 
 # %% auto #0
-__all__ = ['MODELS', 'register_model', 'ConvNet', 'convnet', 'resnet18', 'ModelSpec', 'create_model', 'count_params',
+__all__ = ['MODELS', 'register_model', 'AvgPool2', 'ConvNet', 'convnet', 'resnet18', 'ModelSpec', 'create_model', 'count_params',
            'flat_params', 'set_flat_params', 'FlatModel']
 
 # %% ../nbs/05_models.ipynb #b794cc4e
@@ -37,7 +37,53 @@ def _pair(size) -> tuple[int, int]:
 # %% ../nbs/05_models.ipynb #55b1f25d
 _NORMS = ('instance', 'batch', 'none')
 _ACTS = {'relu': nn.ReLU, 'leaky_relu': lambda: nn.LeakyReLU(0.01), 'gelu': nn.GELU}
-_POOLS = {'avg': lambda: nn.AvgPool2d(2, 2), 'max': lambda: nn.MaxPool2d(2, 2)}
+
+def _pool2(x):
+    "2×2 means of the last two (even) dimensions by strided adds, in `avg_pool2d`'s order: ((a + b) + c + d) × ¼."
+    v = x.unflatten(-1, (-1, 2)).unflatten(-3, (-1, 2))   # …×H/2×2×W/2×2, a view
+    return (v[..., 0, :, 0] + v[..., 0, :, 1] + v[..., 1, :, 0] + v[..., 1, :, 1]) * 0.25
+
+def _unpool2(g):
+    "`avg_pool2d`'s backward: every input pixel gets ¼ of its output's gradient (four strided copies)."
+    *lead, h, w = g.shape
+    q, out = g * 0.25, g.new_empty(*lead, h, 2, w, 2)
+    for i in (0, 1):
+        for j in (0, 1): out[..., i, :, j] = q
+    return out.view(*lead, 2 * h, 2 * w)
+
+class _Pool2(torch.autograd.Function):
+    "`_pool2` with `_Unpool2` as its backward."
+    @staticmethod
+    def forward(x): return _pool2(x)
+    @staticmethod
+    def setup_context(ctx, inputs, output): pass
+    @staticmethod
+    def backward(ctx, g): return _Unpool2.apply(g)
+    @staticmethod
+    def vmap(info, in_dims, x):   # the batched trainer runs networks under vmap: the batch is one more leading dimension
+        return (_pool2(x.movedim(in_dims[0], 0)), 0) if in_dims[0] is not None else (_pool2(x), None)
+
+class _Unpool2(torch.autograd.Function):
+    "`_unpool2` with `_Pool2` as its backward, as `avg_pool2d_backward`'s derivative is `avg_pool2d` in PyTorch."
+    @staticmethod
+    def forward(g): return _unpool2(g)
+    @staticmethod
+    def setup_context(ctx, inputs, output): pass
+    @staticmethod
+    def backward(ctx, gg): return _Pool2.apply(gg)
+    @staticmethod
+    def vmap(info, in_dims, g):
+        return (_unpool2(g.movedim(in_dims[0], 0)), 0) if in_dims[0] is not None else (_unpool2(g), None)
+
+class AvgPool2(nn.AvgPool2d):
+    "`nn.AvgPool2d(2, 2)` with the same bits, by strided adds for even-sized float32/float64 maps on CPU."
+    def __init__(self): super().__init__(2, 2)
+    def forward(self, x):
+        if (x.device.type == 'cpu' and x.dim() == 4 and x.dtype in (torch.float32, torch.float64)
+                and x.shape[-1] % 2 == 0 and x.shape[-2] % 2 == 0): return _Pool2.apply(x)
+        return super().forward(x)
+
+_POOLS = {'avg': AvgPool2, 'max': lambda: nn.MaxPool2d(2, 2)}
 
 def _norm_layer(norm:str, channels:int) -> nn.Module:
     "Instance norm (GroupNorm, one group per channel), batch norm or identity for `channels` feature maps."
