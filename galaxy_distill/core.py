@@ -273,6 +273,9 @@ def environment_info() -> dict:
     info = {'galaxy_distill': __version__, 'python': platform.python_version(), 'torch': torch.__version__,
             'numpy': np.__version__, 'platform': platform.platform(), 'cuda': torch.version.cuda,
             'gpu': torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+            # both change a CPU run's arithmetic (the sums a convolution splits over threads, the vector width), so
+            # two runs of one command that differ in the last bits say why here
+            'torch_threads': torch.get_num_threads(), 'cpu_capability': torch.backends.cpu.get_cpu_capability(),
             'command': ' '.join(sys.argv), 'started': datetime.datetime.now().astimezone().isoformat(timespec='seconds')}
     return info
 
