@@ -51,6 +51,10 @@ def _unpool2(g):
         for j in (0, 1): out[..., i, :, j] = q
     return out.view(*lead, 2 * h, 2 * w)
 
+def _batched(f, x, in_dim):
+    "A `torch.func.vmap` rule for `f`, which takes any leading dimensions: the vmapped one is one more."
+    return (f(x.movedim(in_dim, 0)), 0) if in_dim is not None else (f(x), None)
+
 class _Pool2(torch.autograd.Function):
     "`_pool2` with `_Unpool2` as its backward."
     @staticmethod
@@ -60,8 +64,7 @@ class _Pool2(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g): return _Unpool2.apply(g)
     @staticmethod
-    def vmap(info, in_dims, x):   # the batched trainer runs networks under vmap: the batch is one more leading dimension
-        return (_pool2(x.movedim(in_dims[0], 0)), 0) if in_dims[0] is not None else (_pool2(x), None)
+    def vmap(info, in_dims, x): return _batched(_pool2, x, in_dims[0])   # the batched trainer runs networks under vmap
 
 class _Unpool2(torch.autograd.Function):
     "`_unpool2` with `_Pool2` as its backward, as `avg_pool2d_backward`'s derivative is `avg_pool2d` in PyTorch."
@@ -72,8 +75,7 @@ class _Unpool2(torch.autograd.Function):
     @staticmethod
     def backward(ctx, gg): return _Pool2.apply(gg)
     @staticmethod
-    def vmap(info, in_dims, g):
-        return (_unpool2(g.movedim(in_dims[0], 0)), 0) if in_dims[0] is not None else (_unpool2(g), None)
+    def vmap(info, in_dims, g): return _batched(_unpool2, g, in_dims[0])
 
 class AvgPool2(nn.AvgPool2d):
     "`nn.AvgPool2d(2, 2)` with the same bits, by strided adds for even-sized float32/float64 maps on CPU."
