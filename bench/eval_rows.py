@@ -2,24 +2,24 @@
 
 `gd_eval --baselines` trains, for every row of its table (the distilled set, full data, random real, class means,
 the start set, two herding coresets), a step-size grid and then the reported networks. One row after another, the
-two CPU workers idle whenever a row has fewer networks left than workers: a row of five networks on two workers
-leaves one idle for a network's time, and so does a grid of four when the row's last network runs alone. `shared_workers`
-hands every row's networks to one pool, so the rows overlap (`evaluation_table`, what `gd_eval` runs; a row of a
-single network, the demo's full-data row, still trains alone on every thread). This script evaluates a `gd_demo` run's distilled set
+two CPU workers idle whenever a row has fewer networks left than workers: while the single full-data network trains,
+one core waits for it; a row of five networks on two workers leaves one idle for a network's time. `shared_workers`
+hands every row's networks to one pool, so the rows overlap. This script evaluates a `gd_demo` run's distilled set
 and baselines both ways in one process, alternating, by the demo's protocol, checks that the two tables are the same
 to the last bit (and, where the run holds one, the same as its stored `gd_eval` table), and reports both times.
 
     python bench/eval_rows.py --run DEMO_RUN          # a gd_demo output folder (data/, buffers/, distill/)
 """
-import os, sys, time
+import sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import parser, record, torch_threads  # noqa: E402
+from _common import REQUIRED, parser, record, torch_threads  # noqa: E402
 
 import pandas as pd  # noqa: E402
 from galaxy_distill.core import load_json  # noqa: E402
 from galaxy_distill.data import SynSet, load_dataset  # noqa: E402
-from galaxy_distill.evaluate import EvalConfig, evaluation_table, model_spec_for, results_table, run_experts, run_start  # noqa: E402
+from galaxy_distill.evaluate import (EvalConfig, evaluate_baselines, evaluate_synset, model_spec_for, results_table,  # noqa: E402
+                                     run_experts, run_start, shared_workers, side_by_side)
 
 COLUMNS = ['set', 'ipc', 'n_images', 'lr', 'epochs', 'num_eval', 'acc_mean', 'acc_std', 'balanced_acc_mean']
 
@@ -33,9 +33,13 @@ def evaluate(run: Path, together: bool, workers: int):
     cfg = EvalConfig(num_eval=c['num_eval'], epochs=c['eval_epochs'], full_epochs=c['full_epochs'], full_num_eval=c['full_num_eval'],
                      grid_eval=c['grid_eval'], augment='galaxy', workers=workers)
     start, experts = run_start(path), run_experts(path, ds, str(run/'buffers'))   # the demo's experts
+    tasks = [lambda: [evaluate_synset(syn, ds, spec, config=cfg, seed=c['seed'], show_progress=False)],
+             lambda: list(evaluate_baselines(ds, syn.ipc, spec, start=start, experts=experts, config=cfg, seed=c['seed'],
+                                             show_progress=False).values())]
     t = time.perf_counter()
-    results = evaluation_table(syn, ds, {spec.name: spec}, baselines=True, start=start, experts=experts, config=cfg, seed=c['seed'],
-                               together=together)
+    if together:
+        with shared_workers(workers): results = [r for rows in side_by_side(tasks) for r in rows]
+    else: results = [r for task in tasks for r in task()]
     return results_table(results), time.perf_counter() - t
 
 
@@ -69,8 +73,7 @@ def main(a):
 
 
 if __name__ == '__main__':
-    p = parser(__doc__, threads=(os.cpu_count(), "torch threads of the caller (gd_eval's: the cores; a single-network row trains on them)"),
-               repeats=1, name='eval_rows', title=None)
+    p = parser(__doc__, threads=1, repeats=1, name='eval_rows', title=None)
     p.add_argument('--run', required=True, help='a gd_demo output folder')
     p.add_argument('--workers', type=int, default=2, help='networks trained at once (the cores)')
     a = p.parse_args()

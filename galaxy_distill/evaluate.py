@@ -25,7 +25,7 @@ from .train import TrainConfig, evaluate_classifier, plot_confusion, train_class
 __all__ = ['TRAINERS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'shared_workers', 'in_threads',
            'side_by_side', 'pick_lr', 'check_compatible', 'evaluate_synset', 'herding', 'expert_outputs', 'herding_set',
            'evaluate_baselines', 'results_table', 'without_band', 'band_ablation', 'find_synset', 'run_start',
-           'run_experts', 'evaluation_table', 'gd_eval']
+           'run_experts', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
 TRAINERS = ('sequential', 'batched')   # how the networks of one evaluation train (`_evaluate_runs`)
@@ -554,37 +554,6 @@ def _floats(text:str, option:str) -> tuple[float, ...]:
     require(values, f"--{option} must be comma-separated numbers, or 'none' (got {text!r})", ConfigError)
     return values
 
-def evaluation_table(syn:SynSet,            # The synthetic set
-                     ds:Dataset,            # The real dataset it was distilled from
-                     specs:Mapping,         # Architecture name → `ModelSpec`
-                     *,
-                     baselines:bool=False,  # Add every baseline row the inputs allow
-                     start:SynSet|None=None, # The set the distillation started from (the start row)
-                     experts=None,          # Its experts (the herding rows)
-                     split:str='test',      # Evaluation split
-                     config:EvalConfig|None=None, # The protocol (its `workers` share one pool)
-                     device:str|torch.device|None=None, # Where to train
-                     seed:int=0,            # Seed of networks, training and random subsets
-                     together:bool=True     # Every row's networks in one `shared_workers` pool (the same numbers, sooner)
-                    ) -> list[EvalResult]:
-    "`gd_eval`'s rows, per architecture: the synthetic set, then (with `baselines`) the baselines in `BASELINES` order."
-    cfg = config or EvalConfig()
-    given = {'start': start, 'experts': experts}
-    rows = [b for b in BASELINES if b not in _NEEDS or given[_NEEDS[b]] is not None] if baselines else []
-    own = lambda spec: [evaluate_synset(syn, ds, spec, split=split, config=cfg, device=device, seed=seed)]
-    base = lambda spec, which: list(evaluate_baselines(ds, syn.ipc, spec, baselines=which, start=start, experts=experts, split=split,
-                                                       config=cfg, device=device, seed=seed).values()) if which else []
-    if not together: return [r for spec in specs.values() for r in own(spec) + base(spec, rows)]
-    # a row of a single network (the full-data row, as the demo runs it) trains on all the caller's threads, as it always has:
-    # the pool would give it one, and another thread count gives other last bits
-    alone = ['full'] if 'full' in rows and (cfg.full_num_eval or cfg.num_eval) == 1 else []
-    rest = [b for b in rows if b not in alone]
-    parts = {(name, 'alone'): base(spec, alone) for name, spec in specs.items()}
-    tasks = {key: task for name, spec in specs.items()
-             for key, task in (((name, 'synset'), lambda spec=spec: own(spec)), ((name, 'rest'), lambda spec=spec: base(spec, rest)))}
-    with shared_workers(cfg.workers): parts.update(zip(tasks, side_by_side(list(tasks.values()))))
-    return [r for name in specs for part in ('synset', 'alone', 'rest') for r in parts[name, part]]
-
 @command(resumes=False)
 def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safetensors) or a synthetic-set file (required)
             data:str=None,           # Dataset folder the set was distilled from (required)
@@ -629,8 +598,14 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
                        'split': split, 'device': str(dev), 'seed': seed, 'buffers': buffers}, 'gd_eval', may_change=['workers'],
                  added={'workers': 1, 'buffers': None, 'trainer': 'sequential'},
                  overwrite=overwrite, resumable=False)
-    results = evaluation_table(syn_set, ds, specs, baselines=baselines, start=start, experts=experts, split=split, config=cfg,
-                               device=dev, seed=seed)
+    tasks = []
+    for spec in specs.values():
+        tasks.append(lambda spec=spec: [evaluate_synset(syn_set, ds, spec, split=split, config=cfg, device=dev, seed=seed)])
+        if baselines:
+            tasks.append(lambda spec=spec: list(evaluate_baselines(ds, syn_set.ipc, spec, start=start, experts=experts, split=split,
+                                                                   config=cfg, device=dev, seed=seed).values()))
+    with shared_workers(cfg.workers):   # every row's networks in one pool: no core waits while a row finishes its last network
+        results = [r for rows in side_by_side(tasks) for r in rows]
     table = results_table(results)
     with atomic_path(run/'results.csv') as tmp: table.to_csv(tmp, index=False, lineterminator='\n')
     main = results[0]
