@@ -5,7 +5,7 @@
 # %% ../nbs/11_evaluate.ipynb #6e9d6d54
 from __future__ import annotations
 import contextlib, dataclasses, math, os, threading, time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -193,17 +193,7 @@ def side_by_side(tasks:Sequence # Callables without arguments
                 ) -> list:
     "Each task's result, in order: the tasks at once in threads of their own inside `shared_workers` (they hand their networks to its pool), else one after another."
     if _SHARED is None or len(tasks) <= 1: return [t() for t in tasks]
-    pool = _SHARED
-    with ThreadPoolExecutor(len(tasks)) as ex:
-        futures = [ex.submit(t) for t in tasks]
-        try:
-            wait(futures, return_when=FIRST_EXCEPTION)
-            failed = next((f.exception() for f in futures if f.done() and f.exception() is not None), None)
-            if failed is not None: raise failed
-            return [f.result() for f in futures]
-        except BaseException:                                  # an error or Ctrl-C: the other rows stop after the networks
-            pool.shutdown(wait=False, cancel_futures=True)     # already training; what is queued does not run
-            raise
+    with ThreadPoolExecutor(len(tasks)) as ex: return list(ex.map(lambda t: t(), tasks))
 
 def _progress(iterable, total:int, comment:str, show:bool|None):
     "`progress`, but plain lines while rows run side by side: several bars redrawn at once would garble a terminal."
