@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_evaluate.ipynb #6e9d6d54
 from __future__ import annotations
-import contextlib, dataclasses, math, os, threading, time
+import dataclasses, math, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json, make_generator, LogProgress, progress, require, to_jsonable, torch_threads)
+from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json, make_generator, progress, require, to_jsonable, torch_threads)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
 from .models import ModelSpec, set_flat_params
 from .augment import Augment
@@ -22,10 +22,9 @@ from .starting_set import recorded_start
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier, train_classifiers
 
 # %% auto #0
-__all__ = ['TRAINERS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'shared_workers', 'in_threads',
-           'side_by_side', 'pick_lr', 'check_compatible', 'evaluate_synset', 'herding', 'expert_outputs', 'herding_set',
-           'evaluate_baselines', 'results_table', 'without_band', 'band_ablation', 'find_synset', 'run_start',
-           'run_experts', 'gd_eval']
+__all__ = ['TRAINERS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
+           'check_compatible', 'evaluate_synset', 'herding', 'expert_outputs', 'herding_set', 'evaluate_baselines',
+           'results_table', 'without_band', 'band_ablation', 'find_synset', 'run_start', 'run_experts', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
 TRAINERS = ('sequential', 'batched')   # how the networks of one evaluation train (`_evaluate_runs`)
@@ -158,48 +157,12 @@ class EvalResult:
 # %% ../nbs/11_evaluate.ipynb #8c51b257
 _BUILD_LOCK = threading.Lock()   # building a network seeds torch's global generator: one build at a time
 
-_SHARED = None                   # the pool of an open `shared_workers` block
-_POOL_THREAD = threading.local() # marks that pool's own threads
-
-@contextlib.contextmanager
-def shared_workers(workers:int # Threads of one torch thread each (CPU: the number of cores)
-                  ):
-    "Within the block, every `in_threads` call, from any thread, hands its items to one pool of `workers` threads."
-    global _SHARED
-    if workers <= 1 or _SHARED is not None: yield; return      # nothing to share, or an outer block already shares
-    mark = lambda: setattr(_POOL_THREAD, 'inside', True)
-    with torch_threads(1), ThreadPoolExecutor(workers, initializer=mark) as pool:
-        _SHARED = pool
-        try: yield
-        finally: _SHARED = None
-
 def in_threads(fn, items:Sequence, workers:int=1):
-    "`fn` over `items`, results in order: one after another, in `workers` threads of one torch thread each, or in the `shared_workers` pool."
-    if _SHARED is not None:
-        if getattr(_POOL_THREAD, 'inside', False):   # already one of the pool's threads: waiting on the pool could deadlock
-            yield from map(fn, items); return
-        futures = [_SHARED.submit(fn, item) for item in items]
-        try:
-            for f in futures: yield f.result()
-        finally:
-            for f in futures: f.cancel()              # after an error, what has not started does not run
-        return
+    "`fn` over `items`, results in order: one after another, or (`workers` > 1) in that many threads of one torch thread each."
     if workers <= 1 or len(items) <= 1:
         yield from map(fn, items); return
     with torch_threads(1), ThreadPoolExecutor(min(workers, len(items))) as ex:   # the networks, not the operations, run in parallel
         yield from ex.map(fn, items)
-
-def side_by_side(tasks:Sequence # Callables without arguments
-                ) -> list:
-    "Each task's result, in order: the tasks at once in threads of their own inside `shared_workers` (they hand their networks to its pool), else one after another."
-    if _SHARED is None or len(tasks) <= 1: return [t() for t in tasks]
-    with ThreadPoolExecutor(len(tasks)) as ex: return list(ex.map(lambda t: t(), tasks))
-
-def _progress(iterable, total:int, comment:str, show:bool|None):
-    "`progress`, but plain lines while rows run side by side: several bars redrawn at once would garble a terminal."
-    if _SHARED is None: return progress(iterable, total=total, comment=comment, show=show)
-    if show is None: show = os.environ.get('GD_PROGRESS', '1') != '0'
-    return LogProgress(iterable, total, comment) if show else iterable
 
 def _train_fresh(spec:ModelSpec, sets, jobs:list, seed:int, device:torch.device, workers:int=1, on_divergence:str='raise',
                  show_progress:bool=False) -> tuple[list, list, list]:
@@ -231,7 +194,7 @@ def _evaluate_runs(name:str, sets, ds:Dataset, spec:ModelSpec, cfg:EvalConfig, *
     if cfg.trainer == 'batched':     # in `workers` batched groups (a bar over the epochs of one), then evaluated one by one
         models, sizes, _ = _train_fresh(spec, sets, [(i, tcfg) for i in order], seed, device, cfg.workers, show_progress=show_progress is not False)
         done = ((n, evaluate_classifier(m, x_eval, y_eval, num_classes=ds.num_classes, device=device)) for n, m in zip(sizes, models))
-    else: done = _progress(in_threads(one, order, cfg.workers), total=len(order), comment=f'{name}/{spec.name}', show=show_progress)
+    else: done = progress(in_threads(one, order, cfg.workers), total=len(order), comment=f'{name}/{spec.name}', show=show_progress)
     for i, (n_images, m) in zip(order, done):
         accs.append(float(m.accuracy)); baccs.append(float(m.balanced_accuracy))
         recalls.append([float(r) for r in m.per_class_recall]); seeds.append(derive_seed(seed, 'eval', i, 'init'))
@@ -364,7 +327,7 @@ def expert_outputs(experts,                 # Expert trajectories (`TrajectoryBu
     spec = spec if isinstance(spec, ModelSpec) else ModelSpec.from_dict(spec)
     features, probs = [], 0.
     for e in range(experts.n_experts):
-        with _BUILD_LOCK: net = spec.build().to(device)   # draws from the global generator: not while a seeded build runs in another thread
+        net = spec.build().to(device)
         set_flat_params(net, experts.params(e, experts.epochs).to(device, torch.float32))
         seen = []
         hook = _classifier(net).register_forward_pre_hook(lambda module, args: seen.append(args[0].flatten(1).cpu()))
@@ -434,34 +397,34 @@ def evaluate_baselines(ds:Dataset,                      # The real dataset
     device = default_device(device)
     spec = model_spec_for(model_spec, ds)
     common = dict(split=split, device=device, seed=seed, show_progress=show_progress)
-    small_lr = None if cfg.lr_grid else cfg.real_lr   # small sets: the grid's best step size, as for distilled sets
-    if 'start' in baselines: check_compatible(start, ds)
-    rows = {}                                         # name → the row's evaluation, in the table's order
+    out, small_lr = {}, None if cfg.lr_grid else cfg.real_lr   # small sets: the grid's best step size, as for distilled sets
     if 'full' in baselines:
         x, y = ds.tensors('train')
-        rows['full'] = lambda: _evaluate_runs('full', [lambda: (x, y)] * (cfg.full_num_eval or cfg.num_eval), ds, spec, cfg,
-                                              lr=cfg.full_lr, epochs=cfg.full_epochs, ipc=None, **common)
+        out['full'] = _evaluate_runs('full', [lambda: (x, y)] * (cfg.full_num_eval or cfg.num_eval), ds, spec, cfg, lr=cfg.full_lr,
+                                     epochs=cfg.full_epochs, ipc=None, **common)
     if 'random' in baselines:
         for k in ipcs:
             def draw(i, k=k):
                 s = real_init(ds, k, make_generator(derive_seed(seed, 'random_real', k, i)))
                 return s.images, s.labels
-            rows[f'random_ipc{k}'] = lambda k=k, draw=draw: _run_protocol(f'random_ipc{k}', [lambda i=i: draw(i) for i in range(cfg.num_eval)],
-                                                                          ds, spec, cfg, fixed_lr=small_lr, epochs=cfg.epochs, ipc=k, **common)
+            out[f'random_ipc{k}'] = _run_protocol(f'random_ipc{k}', [lambda i=i: draw(i) for i in range(cfg.num_eval)], ds, spec,
+                                                  cfg, fixed_lr=small_lr, epochs=cfg.epochs, ipc=k, **common)
+    if 'class_mean' in baselines:
+        s = class_mean_init(ds)
+        out['class_mean'] = _run_protocol('class_mean', [lambda: (s.images, s.labels)] * cfg.num_eval, ds, spec, cfg,
+                                          fixed_lr=small_lr, epochs=cfg.epochs, ipc=1, **common)
     fixed = lambda name, s: _run_protocol(name, [lambda: (s.images.float(), s.targets)] * cfg.num_eval, ds, spec, cfg,
                                           fixed_lr=small_lr, epochs=cfg.epochs, ipc=s.ipc, **common)
-    if 'class_mean' in baselines:
-        means = class_mean_init(ds)
-        rows['class_mean'] = lambda: _run_protocol('class_mean', [lambda: (means.images, means.labels)] * cfg.num_eval, ds, spec,
-                                                   cfg, fixed_lr=small_lr, epochs=cfg.epochs, ipc=1, **common)
-    if 'start' in baselines: rows['start'] = lambda: fixed('start', start)
-    herding_rows = [b for b in ('herding', 'herding_soft') if b in baselines]
-    for k in ipcs if herding_rows else []:
+    if 'start' in baselines:
+        check_compatible(start, ds)
+        out['start'] = fixed('start', start)
+    rows = [b for b in ('herding', 'herding_soft') if b in baselines]
+    for k in ipcs if rows else []:
         coreset = herding_set(ds, experts, k, soft=True, device=device)   # one pass of the experts for both rows
-        for name in herding_rows:
+        for name in rows:
             labelled = coreset if name == 'herding_soft' else dataclasses.replace(coreset, soft_labels=None, meta={**coreset.meta, 'init': 'herding'})
-            rows[f'{name}_ipc{k}'] = lambda name=name, k=k, labelled=labelled: fixed(f'{name}_ipc{k}', labelled)
-    return dict(zip(rows, side_by_side(list(rows.values()))))   # inside `shared_workers` every row's networks share its pool
+            out[f'{name}_ipc{k}'] = fixed(f'{name}_ipc{k}', labelled)
+    return out
 
 # %% ../nbs/11_evaluate.ipynb #40b8f688
 def results_table(results:Sequence[EvalResult]|Mapping[str, EvalResult] # Results to tabulate
@@ -588,14 +551,12 @@ def gd_eval(syn:str=None,            # gd_distill run folder (uses synset.safete
                        'split': split, 'device': str(dev), 'seed': seed, 'buffers': buffers}, 'gd_eval', may_change=['workers'],
                  added={'workers': 1, 'buffers': None, 'trainer': 'sequential'},
                  overwrite=overwrite, resumable=False)
-    tasks = []
+    results = []
     for spec in specs.values():
-        tasks.append(lambda spec=spec: [evaluate_synset(syn_set, ds, spec, split=split, config=cfg, device=dev, seed=seed)])
+        results.append(evaluate_synset(syn_set, ds, spec, split=split, config=cfg, device=dev, seed=seed))
         if baselines:
-            tasks.append(lambda spec=spec: list(evaluate_baselines(ds, syn_set.ipc, spec, start=start, experts=experts, split=split,
-                                                                   config=cfg, device=dev, seed=seed).values()))
-    with shared_workers(cfg.workers):   # every row's networks in one pool: no core waits while a row finishes its last network
-        results = [r for rows in side_by_side(tasks) for r in rows]
+            results += evaluate_baselines(ds, syn_set.ipc, spec, start=start, experts=experts, split=split, config=cfg, device=dev,
+                                          seed=seed).values()
     table = results_table(results)
     with atomic_path(run/'results.csv') as tmp: table.to_csv(tmp, index=False, lineterminator='\n')
     main = results[0]
