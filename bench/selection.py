@@ -16,6 +16,7 @@ accuracy, then each rule's mean over the runs beside the last snapshot's and the
 One JSON line per snapshot in `--out`, so runs can be split over processes and resumed.
 
     python bench/selection.py --runs R0 R1 R2 --epochs 300,1000 --out DIR        # measure (one process per run is fine)
+    python bench/selection.py --runs R0 R1 R2 --data D --test_seed 0 --out DIR    # runs evaluated as bench/real_galaxies.sh does
     python bench/selection.py --runs R0 R1 R2 --epochs 300,1000 --out DIR --report --name NAME
 """
 import dataclasses, sys
@@ -64,7 +65,8 @@ def measure(a, path):
                     sys.exit(f"{run} iteration {it}: the rescored selection ({score}) differs from the recorded one ({row['recorded']})")
                 row[f'select@{e}'] = score
             test = evaluate_synset(syn, ds, spec, split='test', num_eval=a.test_eval, epochs=1000, augment=cfg.augment,
-                                   config=EvalConfig(grid_eval=1, workers=1), seed=cfg.seed, show_progress=False)
+                                   config=EvalConfig(grid_eval=1, workers=1), seed=cfg.seed if a.test_seed is None else a.test_seed,
+                                   show_progress=False)
             row.update(grid=max(v for v in test.lr_scores.values() if v is not None), test=test.acc_mean, test_std=test.acc_std,
                        test_lr=test.lr)
             print(row, flush=True)
@@ -74,8 +76,9 @@ def measure(a, path):
 def report(a, path):
     rows = read_rows(path)
     runs = [str(r) for r in a.runs]
-    by_run = {r: sorted((x for x in rows if x['run'] == r), key=lambda x: x['iteration']) for r in runs}
-    missing = [r for r, xs in by_run.items() if len(xs) < len(snapshots(r))]
+    upto = a.upto if a.upto is not None else float('inf')   # a shorter run: its snapshots are the first ones of a longer one
+    by_run = {r: sorted((x for x in rows if x['run'] == r and x['iteration'] <= upto), key=lambda x: x['iteration']) for r in runs}
+    missing = [r for r, xs in by_run.items() if len(xs) < len([it for it, *_ in snapshots(r) if it <= upto])]
     if missing: sys.exit(f"not every snapshot measured yet: {missing}")
     rules = ['recorded'] + [f'select@{e}' for e in a.epochs.split(',')] + ['grid']
     lines = []
@@ -89,21 +92,27 @@ def report(a, path):
              for k in rules}   # ties: the earlier snapshot, as the runs themselves keep
     picks['last snapshot'] = [xs[-1] for xs in by_run.values()]
     kept = {k: [x['test'] for x in xs] for k, xs in picks.items()}
-    kept_grid = {k: [x['grid'] for x in xs] for k, xs in picks.items()}   # other networks than the select rules': a train-split check
     kept['best on test (oracle)'] = [max(x['test'] for x in xs) for xs in by_run.values()]
     corr = {k: float(np.mean([np.corrcoef([x[k] for x in xs], [x['test'] for x in xs])[0, 1] for xs in by_run.values()]))
             for k in rules if all(x.get(k) is not None for xs in by_run.values() for x in xs)}
-    def cell(k, table): return f"{100*np.mean(table[k]):.1f} %" if k in table and k != 'grid' else '–'
-    lines += ['| rule | kept snapshots (iterations) | their grid score on the train split, mean | test accuracy of the kept snapshot, per run | mean | correlation with test within a run (mean) |',
-              '|---|---|---|---|---|---|']
-    lines += [f"| {k} | {' / '.join(str(x['iteration']) for x in picks[k]) if k in picks else '–'} | {cell(k, kept_grid)} | "
-              f"{' / '.join(f'{100*v:.1f}' for v in vs)} | **{100*np.mean(vs):.1f} %** | {f'{corr[k]:.2f}' if k in corr else '–'} |"
+    checks = [f"select@{max(int(e) for e in a.epochs.split(','))}", 'grid']   # train-split scores of other networks
+    own = lambda rule, check: rule == check or (rule == 'recorded' and check == f'select@{a.recorded_epochs}')
+    def check_cell(rule, check):
+        if rule not in picks or own(rule, check): return '–'
+        return f"{100*np.mean([x[check] for x in picks[rule]]):.1f}"
+    lines += ['| rule | kept snapshots (iterations) | ' + ' | '.join(f'their {c} score (train split)' for c in checks)
+              + ' | test accuracy of the kept snapshot, per run | mean | correlation with test within a run (mean) |',
+              '|---' * (5 + len(checks)) + '|']
+    lines += [f"| {k} | {' / '.join(str(x['iteration']) for x in picks[k]) if k in picks else '–'} | "
+              + ' | '.join(check_cell(k, c) for c in checks)
+              + f" | {' / '.join(f'{100*v:.1f}' for v in vs)} | **{100*np.mean(vs):.1f} %** | {f'{corr[k]:.2f}' if k in corr else '–'} |"
               for k, vs in kept.items()]
-    md = (f"Every snapshot of {len(runs)} runs; `recorded`: the run's own selection score; `select@E`: the run's rule at E "
+    md = (f"Every snapshot{f' up to iteration {a.upto} (what a run of {a.upto} iterations evaluates)' if a.upto else ''} of "
+          f"{len(runs)} runs; `recorded`: the run's own selection score; `select@E`: the run's rule at E "
           f"epochs (its networks, seeds and α); `grid`: the evaluation grid's best train-split score; test: "
           f"{a.test_eval} networks × 1000 epochs at the grid's step size (`gd_eval`'s protocol). Scores in % of the train "
-          f"split. The kept snapshots' grid score is a train-split check of each select rule on other networks (not of the "
-          f"grid rule, which chose by it).\n\n" + '\n'.join(lines))
+          f"split. The kept snapshots' scores under the other rules are train-split checks of each rule on networks it did not "
+          f"choose by (– where they are its own).\n\n" + '\n'.join(lines))
     record(a.name, a.title or 'Snapshot selection rules against the test split', md,
            {'rows': rows, 'kept': kept, 'correlation': corr})
 
@@ -114,7 +123,10 @@ if __name__ == '__main__':
     p.add_argument('--data', default=None, help='dataset folder (default: the one each run recorded)')
     p.add_argument('--epochs', default='300,1000', help='epochs of the rescored selection rule, comma-separated')
     p.add_argument('--test_eval', type=int, default=5, help='test networks per snapshot')
+    p.add_argument('--test_seed', type=int, default=None, help="seed of the test protocol (default: the run's; gd_demo's gd_eval uses it)")
     p.add_argument('--report', action='store_true', help='write the report from what --out holds')
+    p.add_argument('--upto', type=int, default=None, help='report on the snapshots up to this iteration only (a shorter run)')
+    p.add_argument('--recorded_epochs', type=int, default=300, help="epochs of the runs' own selection (its networks are select@E's)")
     a = p.parse_args()
     torch_threads(a.threads)
     Path(a.out).mkdir(parents=True, exist_ok=True)
