@@ -80,7 +80,7 @@ def report(a, path):
     by_run = {r: sorted((x for x in rows if x['run'] == r and x['iteration'] <= upto), key=lambda x: x['iteration']) for r in runs}
     missing = [r for r, xs in by_run.items() if len(xs) < len([it for it, *_ in snapshots(r) if it <= upto])]
     if missing: sys.exit(f"not every snapshot measured yet: {missing}")
-    rules = ['recorded'] + [f'select@{e}' for e in a.epochs.split(',')] + ['grid']
+    rules = [f'select@{e}' for e in a.epochs.split(',')] + ['grid']   # select@E at the runs' own E is the rule they used
     lines = []
     for r, xs in by_run.items():
         lines += [f"**{r}** (seed {xs[0]['seed']})", '',
@@ -96,9 +96,8 @@ def report(a, path):
     corr = {k: float(np.mean([np.corrcoef([x[k] for x in xs], [x['test'] for x in xs])[0, 1] for xs in by_run.values()]))
             for k in rules if all(x.get(k) is not None for xs in by_run.values() for x in xs)}
     checks = [f"select@{max(int(e) for e in a.epochs.split(','))}", 'grid']   # train-split scores of other networks
-    own = lambda rule, check: rule == check or (rule == 'recorded' and check == f'select@{a.recorded_epochs}')
     def check_cell(rule, check):
-        if rule not in picks or own(rule, check): return '–'
+        if rule not in picks or rule == check: return '–'
         return f"{100*np.mean([x[check] for x in picks[rule]]):.1f}"
     lines += ['| rule | kept snapshots (iterations) | ' + ' | '.join(f'their {c} score (train split)' for c in checks)
               + ' | test accuracy of the kept snapshot, per run | mean | correlation with test within a run (mean) |',
@@ -108,8 +107,8 @@ def report(a, path):
               + f" | {' / '.join(f'{100*v:.1f}' for v in vs)} | **{100*np.mean(vs):.1f} %** | {f'{corr[k]:.2f}' if k in corr else '–'} |"
               for k, vs in kept.items()]
     md = (f"Every snapshot{f' up to iteration {a.upto} (what a run of {a.upto} iterations evaluates)' if a.upto else ''} of "
-          f"{len(runs)} runs; `recorded`: the run's own selection score; `select@E`: the run's rule at E "
-          f"epochs (its networks, seeds and α); `grid`: the evaluation grid's best train-split score; test: "
+          f"{len(runs)} runs; `select@E`: the run's rule at E epochs (its networks, seeds and α; at the runs' own "
+          f"{run_config(runs[0])['eval_epochs']} epochs the score each run recorded and chose by); `grid`: the evaluation grid's best train-split score; test: "
           f"{a.test_eval} networks × 1000 epochs at the grid's step size (`gd_eval`'s protocol). Scores in % of the train "
           f"split. The kept snapshots' scores under the other rules are train-split checks of each rule on networks it did not "
           f"choose by (– where they are its own).\n\n" + '\n'.join(lines))
@@ -126,7 +125,6 @@ if __name__ == '__main__':
     p.add_argument('--test_seed', type=int, default=None, help="seed of the test protocol (default: the run's; gd_demo's gd_eval uses it)")
     p.add_argument('--report', action='store_true', help='write the report from what --out holds')
     p.add_argument('--upto', type=int, default=None, help='report on the snapshots up to this iteration only (a shorter run)')
-    p.add_argument('--recorded_epochs', type=int, default=300, help="epochs of the runs' own selection (its networks are select@E's)")
     a = p.parse_args()
     torch_threads(a.threads)
     Path(a.out).mkdir(parents=True, exist_ok=True)
