@@ -1,10 +1,13 @@
 """Which starting set at a given IPC: real or confident galaxies, hard labels or the experts' soft labels.
 
-Each start (`distill.initial_synset` with `init` = 'real' or 'confident'; labels hard, or the experts' mean
-prediction at epoch `--soft_epoch`) is trained by `--networks` fresh networks for `--epochs` epochs at a fixed step
+Each start (`starting_set.initial_synset` with `init` = 'real', 'confident', 'herding' or 'mean'; labels hard, or
+the experts' mean prediction at epoch `--soft_epoch`) is trained by `--networks` fresh networks for `--epochs` epochs at a fixed step
 size and scored on the real *train* split (settings are chosen there, never on test), for each draw seed.
 
     python bench/start_labels.py --data D --buffers B --ipc 10 --seeds 0,1
+    python bench/start_labels.py --data D --buffers B --ipc 10 --seeds 0,1,2 --inits real,herding
+
+Starts that do not depend on the seed (herding, class means) are trained once and shown under every seed.
 """
 import math, sys
 from pathlib import Path
@@ -27,7 +30,7 @@ p.add_argument('--ipc', type=int, default=10)
 p.add_argument('--soft_epoch', type=int, default=15); p.add_argument('--networks', type=int, default=2)
 p.add_argument('--lr', type=float, default=0.01)
 p.add_argument('--inits', default='real,confident',
-               help="comma-separated starts: real, confident, mean (class means), confident_mean (per class, the mean of "
+               help="comma-separated starts: real, confident, herding (the coreset), mean (class means), confident_mean (per class, the mean of "
                     "ipc random parts of the pool 'confident' draws from)")
 a = p.parse_args()
 torch_threads(1)
@@ -48,9 +51,11 @@ def confident_means(seed):
                   pool.mean, pool.std, {**pool.meta, 'init': 'confident_mean'})
 
 
-rows = []
+rows, once = [], {}   # seed-independent starts: their scores, from the first seed
 for seed in map(int, a.seeds.split(',')):
     for init in a.inits.split(','):
+        if init in once:
+            rows += [{**r, 'seed': seed} for r in once[init]]; continue
         s = (confident_means(seed) if init == 'confident_mean' else
              initial_synset(ds, make_config(ipc=a.ipc, init=init, lr_teacher=0.03, seed=seed)[0], net_fn, buf))
         soft = SynSet(s.images, s.labels, s.syn_lr, s.classes, s.mean, s.std, s.meta, expert_predictions(net_fn, buf, s.images, a.soft_epoch))
@@ -58,6 +63,7 @@ for seed in map(int, a.seeds.split(',')):
             r = evaluate_synset(syn, ds, spec, split='train', num_eval=a.networks, epochs=a.epochs, lr=a.lr, show_progress=False)
             rows.append({'seed': seed, 'init': init, 'labels': labels, 'train_acc': r.acc_mean})
             print(seed, init, labels, round(r.acc_mean, 3), flush=True)
+        if init in ('herding', 'mean'): once[init] = rows[-2:]
 starts = list(dict.fromkeys((r['init'], r['labels']) for r in rows))
 seeds = list(dict.fromkeys(r['seed'] for r in rows))
 lines = ['| start | ' + ' | '.join(f'draw seed {s}' for s in seeds) + ' | mean |', '|---|' + '---|' * (len(seeds) + 1)]

@@ -15,16 +15,16 @@ import torch
 
 from .core import (check_sgd, command, ConfigError, DataError, GalaxyDistillError, RunDir, atomic_path, default_device, derive_seed, load_json, make_generator, progress, require, to_jsonable, torch_threads)
 from .data import Dataset, SynSet, class_mean_init, load_dataset, real_init
-from .models import ModelSpec, set_flat_params
+from .models import ModelSpec
 from .augment import Augment
 from .buffers import TrajectoryBuffer
-from .starting_set import recorded_start
+from .starting_set import herding_set, recorded_start
 from .train import TrainConfig, evaluate_classifier, plot_confusion, train_classifier, train_classifiers
 
 # %% auto #0
 __all__ = ['TRAINERS', 'BASELINES', 'EvalConfig', 'model_spec_for', 'accuracy_text', 'EvalResult', 'in_threads', 'pick_lr',
-           'check_compatible', 'evaluate_synset', 'herding', 'expert_outputs', 'herding_set', 'evaluate_baselines',
-           'results_table', 'without_band', 'band_ablation', 'find_synset', 'run_start', 'run_experts', 'gd_eval']
+           'check_compatible', 'evaluate_synset', 'evaluate_baselines', 'results_table', 'without_band',
+           'band_ablation', 'find_synset', 'run_start', 'run_experts', 'gd_eval']
 
 # %% ../nbs/11_evaluate.ipynb #5d9fb2ef
 TRAINERS = ('sequential', 'batched')   # how the networks of one evaluation train (`_evaluate_runs`)
@@ -293,70 +293,6 @@ def evaluate_synset(syn:SynSet,                 # The synthetic set (images, lab
     fixed = lr if lr is not None else (None if cfg.lr_grid else syn.syn_lr)
     return _run_protocol(name, [lambda: (x, y)] * cfg.num_eval, ds, spec, cfg, fixed_lr=fixed, epochs=cfg.epochs, split=split,
                          device=device, seed=seed, ipc=syn.ipc, show_progress=show_progress, runs=runs)
-
-# %% ../nbs/11_evaluate.ipynb #ed02e952
-def herding(features:torch.Tensor, # N×D features of one class
-            k:int                  # Rows to pick
-           ) -> torch.Tensor:
-    "Indices of `k` rows picked greedily so that the running mean of the picked `features` stays closest to their mean."
-    require(1 <= k <= len(features), "Herding needs 1 ≤ k ≤ the number of rows", ConfigError, k=k, rows=len(features))
-    features = features.double()
-    target, total, picked = features.mean(0), torch.zeros_like(features[0]), []
-    for t in range(1, k + 1):
-        distance = ((total + features) / t - target).norm(dim=1)
-        distance[picked] = math.inf              # no image twice
-        picked.append(int(distance.argmin()))
-        total += features[picked[-1]]
-    return torch.tensor(picked)
-
-# %% ../nbs/11_evaluate.ipynb #86f7a92f
-def _classifier(net:torch.nn.Module) -> torch.nn.Linear:
-    "The network's classifier: its last linear layer."
-    linears = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
-    require(linears, "The network has no linear classifier to take features from", ConfigError, model=type(net).__name__)
-    return linears[-1]
-
-@torch.no_grad()
-def expert_outputs(experts,                 # Expert trajectories (`TrajectoryBuffer` or `MemoryBuffer` with a `model_spec`)
-                   images:torch.Tensor,     # Normalised images N×C×H×W
-                   batch_size:int=512,      # Images per forward pass
-                   device:str|torch.device='cpu'
-                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Features (N × K·D: every expert's classifier input, concatenated) and mean class probabilities (N × C) of `images` under the `experts`' final networks."
-    spec = experts.model_spec
-    spec = spec if isinstance(spec, ModelSpec) else ModelSpec.from_dict(spec)
-    features, probs = [], 0.
-    for e in range(experts.n_experts):
-        net = spec.build().to(device)
-        set_flat_params(net, experts.params(e, experts.epochs).to(device, torch.float32))
-        seen = []
-        hook = _classifier(net).register_forward_pre_hook(lambda module, args: seen.append(args[0].flatten(1).cpu()))
-        try: p = torch.cat([net(images[i:i + batch_size].to(device)).softmax(1).cpu() for i in range(0, len(images), batch_size)])
-        finally: hook.remove()
-        features.append(torch.cat(seen)); probs = probs + p
-    return torch.cat(features, 1), probs / experts.n_experts
-
-# %% ../nbs/11_evaluate.ipynb #6e50ca11
-def herding_set(ds:Dataset,                 # The real dataset
-                experts,                    # Expert trajectories recorded on `ds`
-                ipc:int=1,                  # Images per class
-                soft:bool=False,            # Label with the experts' class probabilities instead of the hard labels
-                syn_lr:float=0.01,          # Step size recorded in the set
-                device:str|torch.device='cpu'
-               ) -> SynSet:
-    "A coreset of `ipc` real train images per class chosen by `herding` in the `experts`' feature space (soft labels: `soft`)."
-    x, y = ds.tensors('train')
-    features, probs = expert_outputs(experts, x, device=device)
-    picks = []
-    for k, name in enumerate(ds.classes):
-        idx = (y == k).nonzero().flatten()
-        require(len(idx) >= ipc, "A class has fewer train images than ipc", ConfigError, cls=name, available=len(idx), ipc=ipc)
-        picks.append(idx[herding(features[idx], ipc)])
-    picks = torch.cat(picks)
-    return SynSet(x[picks], y[picks], syn_lr, ds.classes, ds.mean, ds.std,
-                  {'init': 'herding_soft' if soft else 'herding', 'dataset_fingerprint': ds.fingerprint(),
-                   'source_ids': None if ds.train.ids is None else [ds.train.ids[i] for i in picks.tolist()]},
-                  soft_labels=probs[picks] if soft else None)
 
 # %% ../nbs/11_evaluate.ipynb #84600fe2
 BASELINES = ('full', 'random', 'class_mean', 'start', 'herding', 'herding_soft')

@@ -23,7 +23,7 @@ __all__ = ['METHODS', 'INITS', 'LABELS', 'STM_OPTIONS', 'PRESETS', 'DistillConfi
 
 # %% ../nbs/09b_settings.ipynb #dbc8f07b
 METHODS = POLICIES.keys()   # the method names: a live view of `start_epochs.POLICIES`, so a registered policy is a method
-INITS = ('auto', 'confident', 'real', 'mean', 'noise')
+INITS = ('auto', 'confident', 'herding', 'real', 'mean', 'noise')
 LABELS = ('auto', 'soft', 'expert', 'hard')
 
 @dataclasses.dataclass
@@ -46,7 +46,7 @@ class DistillConfig:
     image_optimizer: str = 'adam'  # adam (lr_img ≈ per-pixel step, the same at any resolution) | sgd (the paper's; lr_img in gradient units)
     labels: str = 'auto'           # auto (soft at IPC 1, hard above) | soft (learned, DATM; start: the experts' final predictions) | expert (those predictions, fixed: TESLA) | hard
     lr_label: float = 0.2          # Learning rate of the soft-label logits (SGD with momentum)
-    init: str = 'auto'             # auto (confident at IPC 1, real above) | confident (among the train images the experts classify best) | real | mean (class means) | noise
+    init: str = 'auto'             # auto (confident at IPC 1, real above) | confident (among the train images the experts classify best) | herding (a coreset in the experts' feature space) | real | mean (class means) | noise
     segments: int|None = None      # Trajectory segments per iteration, gradients averaged (default: one per process; spread over the processes under torchrun)
     matcher: str = 'plain'         # Matching step, a name in matching.MATCHERS: plain (autograd through the unroll) | constant_memory (recomputed per step: memory independent of N)
     augment: str = 'galaxy'        # Augmentation in the unroll and the evaluations: galaxy (any rotation, no flips) | dsa | none | a strategy (rotate, crop_rotate, …)
@@ -156,7 +156,8 @@ PRESETS = {
     'stm_gzoo2_ipc1':     dict(**_SCALE_FREE, method='stm', ipc=1,  syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
     'stm_gzoo2_ipc10':    dict(**_SCALE_FREE, method='stm', ipc=10, syn_steps=20, expert_epochs=1, max_start_epoch=40, lr_lr=1e-5, lr_teacher=1e-2, lr_floor_ratio=0.005, labels='hard'),
     'cpu_galaxies':       dict(min_start_epoch=6, max_start_epoch=14),   # STM above a late floor: cap 7 → 14 of 15-epoch experts
-    'cpu_galaxies_ipc10': dict(ipc=10, method='window', min_start_epoch=6, initial_cap=14, max_start_epoch=14),  # DATM's late window, 15-epoch experts
+    'cpu_galaxies_ipc10': dict(ipc=10, method='window', min_start_epoch=6, initial_cap=14, max_start_epoch=14,   # DATM's late window, 15-epoch experts,
+                               init='herding'),                                                                  # from the herding coreset
 }
 
 def make_config(preset:str|None=None, # A name in `PRESETS`, or None for the defaults

@@ -5,16 +5,19 @@
 # %% ../nbs/09c_starting_set.ipynb #bc74d576
 from __future__ import annotations
 from pathlib import Path
+import math
 from typing import Callable
 
 import torch
 
 from .core import ConfigError, derive_seed, make_generator, require
 from .data import Dataset, SynSet, class_mean_init, real_init
+from .models import ModelSpec, set_flat_params
 from .settings import DistillConfig
 
 # %% auto #0
-__all__ = ['CONFIDENT_TOP', 'START_FILE', 'expert_predictions', 'initial_synset', 'recorded_start']
+__all__ = ['CONFIDENT_TOP', 'START_FILE', 'expert_predictions', 'herding', 'expert_outputs', 'herding_set', 'initial_synset',
+           'recorded_start']
 
 # %% ../nbs/09c_starting_set.ipynb #4abeb7b6
 @torch.no_grad()
@@ -31,16 +34,82 @@ def expert_predictions(net_fn:Callable,      # Student `(flat, x) -> logits`
         total = total + torch.cat([net_fn(theta, images[i:i + batch_size]).softmax(1) for i in range(0, len(images), batch_size)])
     return total / buffer.n_experts
 
+# %% ../nbs/09c_starting_set.ipynb #ed02e952
+def herding(features:torch.Tensor, # N×D features of one class
+            k:int                  # Rows to pick
+           ) -> torch.Tensor:
+    "Indices of `k` rows picked greedily so that the running mean of the picked `features` stays closest to their mean."
+    require(1 <= k <= len(features), "Herding needs 1 ≤ k ≤ the number of rows", ConfigError, k=k, rows=len(features))
+    features = features.double()
+    target, total, picked = features.mean(0), torch.zeros_like(features[0]), []
+    for t in range(1, k + 1):
+        distance = ((total + features) / t - target).norm(dim=1)
+        distance[picked] = math.inf              # no image twice
+        picked.append(int(distance.argmin()))
+        total += features[picked[-1]]
+    return torch.tensor(picked)
+
+# %% ../nbs/09c_starting_set.ipynb #86f7a92f
+def _classifier(net:torch.nn.Module) -> torch.nn.Linear:
+    "The network's classifier: its last linear layer."
+    linears = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    require(linears, "The network has no linear classifier to take features from", ConfigError, model=type(net).__name__)
+    return linears[-1]
+
+@torch.no_grad()
+def expert_outputs(experts,                 # Expert trajectories (`TrajectoryBuffer` or `MemoryBuffer` with a `model_spec`)
+                   images:torch.Tensor,     # Normalised images N×C×H×W
+                   batch_size:int=512,      # Images per forward pass
+                   device:str|torch.device='cpu'
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Features (N × K·D: every expert's classifier input, concatenated) and mean class probabilities (N × C) of `images` under the `experts`' final networks."
+    spec = experts.model_spec
+    spec = spec if isinstance(spec, ModelSpec) else ModelSpec.from_dict(spec)
+    features, probs = [], 0.
+    for e in range(experts.n_experts):
+        net = spec.build().to(device)
+        set_flat_params(net, experts.params(e, experts.epochs).to(device, torch.float32))
+        seen = []
+        hook = _classifier(net).register_forward_pre_hook(lambda module, args: seen.append(args[0].flatten(1).cpu()))
+        try: p = torch.cat([net(images[i:i + batch_size].to(device)).softmax(1).cpu() for i in range(0, len(images), batch_size)])
+        finally: hook.remove()
+        features.append(torch.cat(seen)); probs = probs + p
+    return torch.cat(features, 1), probs / experts.n_experts
+
+# %% ../nbs/09c_starting_set.ipynb #6e50ca11
+def herding_set(ds:Dataset,                 # The real dataset
+                experts,                    # Expert trajectories recorded on `ds`
+                ipc:int=1,                  # Images per class
+                soft:bool=False,            # Label with the experts' class probabilities instead of the hard labels
+                syn_lr:float=0.01,          # Step size recorded in the set
+                device:str|torch.device='cpu'
+               ) -> SynSet:
+    "A coreset of `ipc` real train images per class chosen by `herding` in the `experts`' feature space (soft labels: `soft`)."
+    x, y = ds.tensors('train')
+    features, probs = expert_outputs(experts, x, device=device)
+    picks = []
+    for k, name in enumerate(ds.classes):
+        idx = (y == k).nonzero().flatten()
+        require(len(idx) >= ipc, "A class has fewer train images than ipc", ConfigError, cls=name, available=len(idx), ipc=ipc)
+        picks.append(idx[herding(features[idx], ipc)])
+    picks = torch.cat(picks)
+    return SynSet(x[picks], y[picks], syn_lr, ds.classes, ds.mean, ds.std,
+                  {'init': 'herding_soft' if soft else 'herding', 'dataset_fingerprint': ds.fingerprint(),
+                   'source_ids': None if ds.train.ids is None else [ds.train.ids[i] for i in picks.tolist()]},
+                  soft_labels=probs[picks] if soft else None)
+
 # %% ../nbs/09c_starting_set.ipynb #426c03f1
 CONFIDENT_TOP = 0.2   # init='confident' draws among this fraction of each class
 
 def initial_synset(ds:Dataset, config:DistillConfig, net_fn:Callable|None=None, buffer=None,
                    device:str|torch.device='cpu') -> SynSet:
-    "The starting set of `config.start`: real train images per class (among the experts' most confident with 'confident'), or N(0, 1) noise."
+    "The starting set of `config.start`: real train images per class (random; among the experts' most confident with 'confident'; a herding coreset in their feature space with 'herding'), class means, or N(0, 1) noise."
     gen = make_generator(derive_seed(config.seed, 'init'))
     scores = None
+    if config.start in ('confident', 'herding'):
+        require(net_fn is not None and buffer is not None, f"init={config.start!r} needs the student and the experts", ConfigError)
+    if config.start == 'herding': return herding_set(ds, buffer, config.ipc, syn_lr=config.lr_teacher, device=device)
     if config.start == 'confident':
-        require(net_fn is not None and buffer is not None, "init='confident' needs the student and the experts", ConfigError)
         x, y = ds.tensors('train', device)
         scores = expert_predictions(net_fn, buffer, x, buffer.epochs)[torch.arange(len(y), device=y.device), y].cpu()
     if config.start == 'mean': return class_mean_init(ds, config.lr_teacher, config.ipc, gen)
