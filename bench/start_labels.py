@@ -72,5 +72,5 @@ for init, labels in starts:
     lines.append(f"| {init} + {labels} | " + ' | '.join(f'{100*x:.1f} %' for x in accs) + f" | {100*np.mean(accs):.1f} % |")
 md = (f"IPC {a.ipc}; data `{a.data}`, experts `{a.buffers}`; each start trained by {a.networks} networks for {a.epochs} epochs "
       f"at lr {a.lr}, scored on the train split.\n\n" + '\n'.join(lines))
-record(a.name or f'start_labels_ipc{a.ipc}', f'Starting sets at IPC {a.ipc}{" " + a.title if a.title else ""}: real or confident galaxies, hard or soft labels (train split)'
+record(a.name or f'start_labels_ipc{a.ipc}', f'Starting sets at IPC {a.ipc}{" " + a.title if a.title else ""}: {" or ".join(dict.fromkeys(r["init"] for r in rows))}, hard or soft labels (train split)'
        + (f' ({a.name})' if a.name else ''), md, {'rows': rows})
