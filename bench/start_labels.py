@@ -1,4 +1,4 @@
-"""Which starting set at a given IPC: real or confident galaxies, hard labels or the experts' soft labels.
+"""Which starting set at a given IPC: random, confident or herded real galaxies (or class means), hard labels or the experts' soft labels.
 
 Each start (`starting_set.initial_synset` with `init` = 'real', 'confident', 'herding' or 'mean'; labels hard, or
 the experts' mean prediction at epoch `--soft_epoch`) is trained by `--networks` fresh networks for `--epochs` epochs at a fixed step
