@@ -90,8 +90,8 @@ if a.runs:
         per_seed.append(checks.assign(run=folder.name))
         comp = M.compare_to_real(proto, real_train)
         inside.append(comp.assign(inside=comp.value.between(comp.real_p16, comp.real_p84), run=folder.name))
-        if (folder/'data').resolve() in powered: continue   # the power table once per dataset (runs may share one)
-        powered.add((folder/'data').resolve())
+        if ds.fingerprint() in powered: continue   # the power table once per dataset (runs may share one, or copies of one)
+        powered.add(ds.fingerprint())
         for ipc in (int(i) for i in a.ipcs.split(',')):   # what a set of this size can pass: typical and random real members
             rng = np.random.default_rng(a.seed)
             draws = [M.discovery_check(real_train.groupby('class', sort=False).sample(ipc, random_state=int(rng.integers(2**31))),
