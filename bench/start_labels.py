@@ -1,4 +1,5 @@
-"""Which starting set at a given IPC: random, confident or herded real galaxies (or class means), hard labels or the experts' soft labels.
+"""Which starting set at a given IPC: random, confident or herded real galaxies (or class means), hard labels or the
+experts' soft labels.
 
 Each start (`starting_set.initial_synset` with `init` = 'real', 'confident', 'herding' or 'mean'; labels hard, or
 the experts' mean prediction at epoch `--soft_epoch`) is trained by `--networks` fresh networks for `--epochs` epochs at a fixed step
@@ -56,6 +57,7 @@ for seed in map(int, a.seeds.split(',')):
     for init in a.inits.split(','):
         if init in once:
             rows += [{**r, 'seed': seed} for r in once[init]]; continue
+        first = len(rows)
         s = (confident_means(seed) if init == 'confident_mean' else
              initial_synset(ds, make_config(ipc=a.ipc, init=init, lr_teacher=0.03, seed=seed)[0], net_fn, buf))
         soft = SynSet(s.images, s.labels, s.syn_lr, s.classes, s.mean, s.std, s.meta, expert_predictions(net_fn, buf, s.images, a.soft_epoch))
@@ -63,7 +65,7 @@ for seed in map(int, a.seeds.split(',')):
             r = evaluate_synset(syn, ds, spec, split='train', num_eval=a.networks, epochs=a.epochs, lr=a.lr, show_progress=False)
             rows.append({'seed': seed, 'init': init, 'labels': labels, 'train_acc': r.acc_mean})
             print(seed, init, labels, round(r.acc_mean, 3), flush=True)
-        if init == 'herding' or (init == 'mean' and a.ipc == 1): once[init] = rows[-2:]   # above IPC 1 the means split each class at random
+        if init == 'herding' or (init == 'mean' and a.ipc == 1): once[init] = rows[first:]   # above IPC 1 the means split each class at random
 starts = list(dict.fromkeys((r['init'], r['labels']) for r in rows))
 seeds = list(dict.fromkeys(r['seed'] for r in rows))
 lines = ['| start | ' + ' | '.join(f'draw seed {s}' for s in seeds) + ' | mean |', '|---|' + '---|' * (len(seeds) + 1)]
